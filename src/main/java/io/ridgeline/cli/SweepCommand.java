@@ -1,0 +1,46 @@
+package io.ridgeline.cli;
+
+import io.ridgeline.config.ConfigLoader;
+import io.ridgeline.config.SweepSpec;
+import io.ridgeline.job.SweepJob;
+import io.ridgeline.job.SweepJob.Outcome;
+import io.ridgeline.sweep.Format;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "sweep", description = "Run a cross-validated sweep and write its reports and model.")
+final class SweepCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "the sweep's YAML file (any Hadoop path)")
+  String config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable)")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--run-id", paramLabel = "ID", description = "the run's id (default: UTC time + random)")
+  String runId;
+
+  @Override
+  public Integer call() throws Exception {
+    SweepSpec spec = ConfigLoader.load(config, overrides);
+    PrintStream out = System.out;
+    String id = runId != null ? runId : SweepJob.newRunId();
+    out.println("ridgeline sweep " + spec.name() + " · run " + id + " · " + spec.model().family().key());
+    Outcome o = new SweepJob(Sessions.forSpec(spec), spec, out).run(id);
+    String metric = o.metric().key();
+    out.println();
+    out.printf("selected (%s): α=%s λ=%s · cv %s %s ± %s (se over %d folds)%n", o.refit().rule().key(),
+        Format.number(o.refit().point().alpha()), Format.number(o.refit().point().lambda()), metric,
+        Format.number(o.refit().point().mean()), Format.number(o.refit().point().se()), o.folds());
+    out.printf("one-se: α=%s λ=%s · cv %s %s ± %s%n", Format.number(o.oneSe().point().alpha()),
+        Format.number(o.oneSe().point().lambda()), metric, Format.number(o.oneSe().point().mean()),
+        Format.number(o.oneSe().point().se()));
+    out.println("reports: " + o.reports() + "/{trials,summary,selection,coefficients,runs}/run_id=" + o.runId());
+    out.println("model:   " + o.model());
+    return 0;
+  }
+}

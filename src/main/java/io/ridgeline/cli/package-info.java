@@ -1,0 +1,2 @@
+/** Command line: {@code sweep}, {@code validate}, {@code report}. Imports {@code job}, {@code config}, {@code report}. */
+package io.ridgeline.cli;

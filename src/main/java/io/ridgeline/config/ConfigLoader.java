@@ -1,0 +1,216 @@
+package io.ridgeline.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.ridgeline.config.SweepSpec.CvSpec;
+import io.ridgeline.config.SweepSpec.DataSpec;
+import io.ridgeline.config.SweepSpec.GridSpec;
+import io.ridgeline.config.SweepSpec.ModelSpec;
+import io.ridgeline.config.SweepSpec.ReportSpec;
+import io.ridgeline.config.SweepSpec.RunSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * YAML → {@link SweepSpec}. The document is flattened to dotted keys ({@code cv.folds}), {@code --set}
+ * overrides replace keys (a value of {@code null} removes a key and everything below it), and the
+ * result is bound and validated with every problem collected before one {@link ConfigException}.
+ */
+public final class ConfigLoader {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private ConfigLoader() {}
+
+  /** Reads a config file from any Hadoop file system path. */
+  public static SweepSpec load(String path, List<String> overrides) {
+    String text;
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(new Configuration());
+      try (InputStream in = fs.open(p)) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new ConfigException(path, List.of("cannot read the config file (" + describe(e) + ")"));
+    }
+    return parse(text, path, overrides);
+  }
+
+  /** Parses configuration text; {@code source} names it in messages. */
+  public static SweepSpec parse(String text, String source, List<String> overrides) {
+    Map<String, JsonNode> flat = new LinkedHashMap<>();
+    try {
+      JsonNode root = YAML.readTree(text);
+      if (root != null && !root.isMissingNode() && !root.isNull()) {
+        if (!root.isObject()) {
+          throw new ConfigException(source, List.of("expected a YAML mapping of keys at the top level"));
+        }
+        flatten("", root, flat);
+      }
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new ConfigException(source, List.of("malformed YAML" + where + ": " + e.getOriginalMessage()));
+    }
+    List<String> problems = new ArrayList<>();
+    StringBuilder effective = new StringBuilder(text);
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      if (eq <= 0) {
+        problems.add("--set " + override + ": expected key=value");
+        continue;
+      }
+      String key = override.substring(0, eq).trim();
+      JsonNode value;
+      try {
+        value = YAML.readTree(override.substring(eq + 1));
+      } catch (JsonProcessingException e) {
+        problems.add("--set " + override + ": the value is not valid YAML");
+        continue;
+      }
+      flat.keySet().removeIf(k -> k.equals(key) || k.startsWith(key + "."));
+      if (value != null && !value.isNull() && !value.isMissingNode()) flat.put(key, value);
+      effective.append("\n# --set ").append(override);
+    }
+    if (!problems.isEmpty()) throw new ConfigException(source, problems);
+    flat.values().removeIf(JsonNode::isNull);
+    return bind(flat, source, effective.toString());
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, JsonNode> out) {
+    if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+      }
+    } else {
+      out.put(prefix, node);
+    }
+  }
+
+  private static SweepSpec bind(Map<String, JsonNode> flat, String source, String text) {
+    Fields f = new Fields(flat);
+
+    String name = f.text("name", defaultName(source));
+
+    String path = f.text("data.path", null);
+    if (path == null && !f.has("data.path")) f.problem("data.path", "required: where the data is");
+    DataFormat format = f.choice("data.format", null, Arrays.asList(DataFormat.values()), DataFormat::key);
+    if (format == null && path != null && !f.has("data.format")) {
+      format = formatFromExtension(path);
+      if (format == null) {
+        f.problem("data.format", "required: cannot tell csv, parquet or libsvm from the path '" + path + "'");
+      }
+    }
+    String label = f.text("data.label", format == DataFormat.LIBSVM ? "label" : null);
+    if (label == null && !f.has("data.label")) f.problem("data.label", "required: the label column");
+    List<String> features = f.texts("data.features");
+    if (features != null && features.size() == 1 && features.get(0).equalsIgnoreCase("all")) features = null;
+    if (features == null && format == DataFormat.LIBSVM) features = List.of("features");
+    String weight = f.text("data.weight", null);
+
+    Family family = f.choice("model.family", null, Arrays.asList(Family.values()), Family::key);
+    if (family == null && !f.has("model.family")) f.problem("model.family", "required: linear or logistic");
+    boolean standardize = f.bool("model.standardize", true);
+    boolean intercept = f.bool("model.intercept", true);
+    int maxIter = f.integer("model.maxIter", 100, 1, 1_000_000);
+    double tol = f.number("model.tol", 1e-6, 0, false, 1, true);
+
+    List<Double> alphas = f.numbers("sweep.alpha", 0, false, 1, false);
+    if (alphas == null && !f.has("sweep.alpha")) alphas = List.of(1.0);
+    List<Double> lambdas = f.numbers("sweep.lambda.values", 0, true, Double.MAX_VALUE, false);
+    int count = f.integer("sweep.lambda.path.count", 20, 1, 10_000);
+    double minRatio = f.number("sweep.lambda.path.minRatio", 1e-3, 0, true, 1, true);
+    if (lambdas != null && f.hasUnder("sweep.lambda.path")) {
+      f.problem("sweep.lambda", "give either sweep.lambda.values or sweep.lambda.path, not both");
+    }
+    if (lambdas != null) lambdas = lambdas.stream().distinct().sorted(Comparator.reverseOrder()).toList();
+    if (alphas != null) alphas = alphas.stream().distinct().toList();
+
+    int folds = f.integer("cv.folds", 5, 2, 1000);
+    long seed = f.longInteger("cv.seed", 42L);
+    boolean stratify = f.bool("cv.stratify", family != null && family.isClassification());
+    String foldColumn = f.text("cv.foldColumn", null);
+    Metric defaultMetric = family == Family.LOGISTIC ? Metric.LOGLOSS : Metric.RMSE;
+    Metric metric = f.choice("cv.metric", defaultMetric, Arrays.asList(Metric.values()), Metric::key);
+    if (family != null && !metric.appliesTo(family)) {
+      f.problem("cv.metric", "'" + metric.key() + "' does not apply to model.family " + family.key()
+          + " (use one of " + String.join(", ", Arrays.stream(Metric.values())
+              .filter(m -> m.appliesTo(family)).map(Metric::key).toList()) + ")");
+    }
+    SelectionRule rule = f.choice("cv.rule", SelectionRule.MIN, Arrays.asList(SelectionRule.values()),
+        SelectionRule::key);
+
+    String output = f.text("run.output", "ridgeline-out");
+    int parallelism = f.integer("run.parallelism", 2, 1, 1024);
+    String master = f.text("run.master", "local[*]");
+    int partitions = f.integer("run.partitions", 0, 0, 1_000_000);
+
+    boolean coefficients = f.bool("report.coefficients", true);
+
+    f.rejectUnknown();
+    if (!f.problems().isEmpty()) throw new ConfigException(source, f.problems());
+
+    return new SweepSpec(
+        name,
+        new DataSpec(path, format, label, features, weight),
+        new ModelSpec(family, standardize, intercept, maxIter, tol),
+        new GridSpec(alphas, lambdas, count, minRatio),
+        new CvSpec(folds, seed, stratify, foldColumn, metric, rule),
+        new RunSpec(output, parallelism, master, partitions),
+        new ReportSpec(coefficients),
+        source,
+        text,
+        sha256(flat));
+  }
+
+  private static DataFormat formatFromExtension(String path) {
+    String p = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+    if (p.endsWith(".csv") || p.endsWith(".csv.gz")) return DataFormat.CSV;
+    if (p.endsWith(".parquet")) return DataFormat.PARQUET;
+    if (p.endsWith(".libsvm") || p.endsWith(".svm")) return DataFormat.LIBSVM;
+    return null;
+  }
+
+  private static String defaultName(String source) {
+    String base = source.substring(source.lastIndexOf('/') + 1);
+    return base.replaceAll("\\.ya?ml$", "");
+  }
+
+  /** SHA-256 over the effective keys and values in key order: equal configs hash equal. */
+  private static String sha256(Map<String, JsonNode> flat) {
+    StringBuilder canonical = new StringBuilder();
+    flat.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> canonical.append(e.getKey()).append('=').append(e.getValue()).append('\n'));
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(md.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return e instanceof java.io.FileNotFoundException ? "no such file"
+        : (m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m));
+  }
+}

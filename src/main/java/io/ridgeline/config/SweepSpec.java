@@ -1,0 +1,52 @@
+package io.ridgeline.config;
+
+import java.util.List;
+
+/**
+ * A validated sweep configuration. Only {@link ConfigLoader} builds one, so every instance has passed
+ * validation; the records below carry plain values and no further checks.
+ *
+ * @param name       a run name for the {@code runs} table ({@code name}, default: the config file name)
+ * @param source     where the configuration came from (a file path), for messages and provenance
+ * @param text       the configuration as the user wrote it, with {@code --set} overrides appended
+ * @param sha256     SHA-256 of the effective (flattened, overridden) configuration
+ */
+public record SweepSpec(
+    String name,
+    DataSpec data,
+    ModelSpec model,
+    GridSpec sweep,
+    CvSpec cv,
+    RunSpec run,
+    ReportSpec report,
+    String source,
+    String text,
+    String sha256) {
+
+  /**
+   * @param features null for {@code all}; otherwise the columns to assemble, or one vector column
+   * @param weight   null when every row weighs 1
+   */
+  public record DataSpec(String path, DataFormat format, String label, List<String> features, String weight) {}
+
+  public record ModelSpec(Family family, boolean standardize, boolean intercept, int maxIter, double tol) {}
+
+  /**
+   * @param lambdaValues explicit λ values (sorted decreasing), or null for a path
+   * @param pathCount    number of λ on a path from λ_max down to λ_max·pathMinRatio
+   */
+  public record GridSpec(List<Double> alphas, List<Double> lambdaValues, int pathCount, double pathMinRatio) {}
+
+  /**
+   * @param stratify    stratify folds by label (default: true for classification)
+   * @param foldColumn  a column that already holds fold ids, or null
+   */
+  public record CvSpec(int folds, long seed, boolean stratify, String foldColumn, Metric metric, SelectionRule rule) {}
+
+  /**
+   * @param partitions partitions of the cached data, or 0 for automatic
+   */
+  public record RunSpec(String output, int parallelism, String master, int partitions) {}
+
+  public record ReportSpec(boolean coefficients) {}
+}

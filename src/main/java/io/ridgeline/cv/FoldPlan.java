@@ -1,0 +1,112 @@
+package io.ridgeline.cv;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.ridgeline.config.SweepSpec.CvSpec;
+import io.ridgeline.data.DataException;
+import io.ridgeline.data.LabeledData;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Assigns every row a fold id in 0..k−1 and caches the result.
+ *
+ * <p>Random folds are a function of the rows alone, never of their order or partitioning: each row
+ * gets the key h = xxhash64(seed, features, label, weight); rows are ranked by h (by (label, h) when
+ * stratified) and the row of rank r goes to fold r mod k. So fold sizes differ by at most one, each
+ * class is spread over the folds as evenly as its count allows (as with {@code cv.glmnet}'s
+ * stratified foldid), and the same rows get the same folds on 1 or 200 partitions. Rows that share a
+ * key are identical in every used column, so how they are ordered among themselves cannot change any
+ * fold's contents. For regression, stratifying by label spreads the label's range over the folds.
+ *
+ * <p>With {@code cv.foldColumn}, its distinct values, sorted, become folds 0..k−1.
+ */
+public final class FoldPlan {
+  private static final long TARGET_PARTITION_BYTES = 32L << 20;
+
+  private FoldPlan() {}
+
+  public static FoldedData assign(SparkSession spark, LabeledData data, CvSpec cv, int partitions) {
+    int numPartitions = partitions > 0 ? partitions : autoPartitions(spark, data);
+    spark.sparkContext().setJobDescription("assign folds");
+    try {
+      Dataset<Row> framed;
+      int k;
+      if (cv.foldColumn() != null) {
+        double[] ids = userFoldIds(data, cv);
+        k = ids.length;
+        Column fold = lit(-1);
+        for (int i = ids.length - 1; i >= 0; i--) {
+          fold = org.apache.spark.sql.functions.when(col(LabeledData.USER_FOLD).equalTo(ids[i]), i).otherwise(fold);
+        }
+        framed = data.frame()
+            .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT),
+                fold.as(FoldedData.FOLD))
+            .repartition(numPartitions);
+      } else {
+        k = cv.folds();
+        if (data.rows() < k) {
+          throw new DataException(data.path() + ": " + data.rows() + " rows cannot make " + k + " folds (cv.folds)");
+        }
+        framed = randomFolds(spark, data, cv, k, numPartitions);
+      }
+      framed = framed.persist(StorageLevel.MEMORY_AND_DISK());
+      long[] sizes = new long[k];
+      for (Row r : framed.groupBy(FoldedData.FOLD).count().collectAsList()) {
+        sizes[r.getInt(0)] = r.getLong(1);
+      }
+      return new FoldedData(framed, data, k, sizes);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  private static Dataset<Row> randomFolds(SparkSession spark, LabeledData data, CvSpec cv, int k, int numPartitions) {
+    Column features = org.apache.spark.ml.functions.vector_to_array(col(LabeledData.FEATURES), "float64");
+    Column key = xxhash64(lit(cv.seed()), features, col(LabeledData.LABEL), col(LabeledData.WEIGHT));
+    Column[] order = cv.stratify()
+        ? new Column[] {col(LabeledData.LABEL), col("__key")}
+        : new Column[] {col("__key")};
+    Dataset<Row> sorted = data.frame()
+        .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT), key.as("__key"))
+        .repartitionByRange(numPartitions, order)
+        .sortWithinPartitions(order);
+    StructType schema = new StructType()
+        .add(LabeledData.FEATURES, org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false)
+        .add(LabeledData.LABEL, DataTypes.DoubleType, false)
+        .add(LabeledData.WEIGHT, DataTypes.DoubleType, false)
+        .add(FoldedData.FOLD, DataTypes.IntegerType, false);
+    JavaRDD<Row> rows = sorted.javaRDD().zipWithIndex().map(t -> RowFactory.create(
+        t._1().get(0), t._1().getDouble(1), t._1().getDouble(2), (int) (t._2() % k)));
+    return spark.createDataFrame(rows, schema);
+  }
+
+  private static double[] userFoldIds(LabeledData data, CvSpec cv) {
+    List<Row> distinct = data.frame().select(LabeledData.USER_FOLD).distinct().limit(1001).collectAsList();
+    List<Double> ids = new ArrayList<>();
+    for (Row r : distinct) ids.add(r.getDouble(0));
+    ids.sort(Double::compare);
+    String where = data.path() + ": cv.foldColumn '" + cv.foldColumn() + "'";
+    if (ids.size() < 2) throw new DataException(where + " holds a single fold id; cross-validation needs at least 2");
+    if (ids.size() > 1000) throw new DataException(where + " holds more than 1000 distinct fold ids");
+    return ids.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** Enough partitions to keep both cores busy, and no partition much over 32 MiB of doubles. */
+  static int autoPartitions(SparkSession spark, LabeledData data) {
+    long bytes = data.rows() * (data.numFeatures() + 3L) * 8L;
+    int bySize = (int) Math.min(10_000, (bytes + TARGET_PARTITION_BYTES - 1) / TARGET_PARTITION_BYTES);
+    return Math.max(spark.sparkContext().defaultParallelism(), bySize);
+  }
+}

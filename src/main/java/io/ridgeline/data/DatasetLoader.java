@@ -1,0 +1,277 @@
+package io.ridgeline.data;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.ridgeline.config.DataFormat;
+import io.ridgeline.config.SweepSpec;
+import io.ridgeline.config.SweepSpec.DataSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads the configured data and checks it before anything is trained: columns exist and are numeric;
+ * no nulls, NaN or infinities in any used column; weights non-negative with a positive sum; labels
+ * that fit the family (classification: 0..K−1, every class present). All checks on scalar columns run
+ * in one aggregation job. Every failure is a {@link DataException} naming the path and column.
+ */
+public final class DatasetLoader {
+  private static final int MAX_CLASSES = 1000;
+
+  private DatasetLoader() {}
+
+  public static LabeledData load(SparkSession spark, SweepSpec spec) {
+    DataSpec d = spec.data();
+    boolean classification = spec.model().family().isClassification();
+    try {
+      spark.sparkContext().setJobDescription("load and check " + d.path());
+      return check(read(spark, d), d, spec.cv().foldColumn(), classification);
+    } catch (DataException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new DataException("cannot read data.path '" + d.path() + "' as " + d.format().key() + ": "
+          + rootMessage(e));
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  private static Dataset<Row> read(SparkSession spark, DataSpec d) {
+    return switch (d.format()) {
+      case CSV -> spark.read().option("header", true).option("inferSchema", true).csv(d.path());
+      case PARQUET -> spark.read().parquet(d.path());
+      case LIBSVM -> spark.read().format("libsvm").load(d.path());
+    };
+  }
+
+  private static LabeledData check(Dataset<Row> raw, DataSpec d, String foldColumn, boolean classification) {
+    String where = d.path();
+    StructType schema = raw.schema();
+    Set<String> present = new LinkedHashSet<>(Arrays.asList(schema.fieldNames()));
+    List<String> missing = new ArrayList<>();
+    requireColumn(present, d.label(), "data.label", missing);
+    if (d.weight() != null) requireColumn(present, d.weight(), "data.weight", missing);
+    if (foldColumn != null) requireColumn(present, foldColumn, "cv.foldColumn", missing);
+    if (d.features() != null) d.features().forEach(c -> requireColumn(present, c, "data.features", missing));
+    if (!missing.isEmpty()) {
+      throw new DataException(where + ": " + String.join("; ", missing) + " (columns: "
+          + String.join(", ", present) + ")");
+    }
+
+    // Which columns are features, and is it one vector column?
+    String vectorColumn = null;
+    List<String> featureColumns = new ArrayList<>();
+    if (d.features() == null) {
+      for (StructField f : schema.fields()) {
+        String n = f.name();
+        if (n.equals(d.label()) || n.equals(d.weight()) || n.equals(foldColumn)) continue;
+        if (f.dataType() instanceof NumericType) featureColumns.add(n);
+      }
+      if (featureColumns.isEmpty()) {
+        throw new DataException(where + ": data.features is 'all' but no numeric column is left besides the "
+            + "label, weight and fold columns");
+      }
+    } else if (d.features().size() == 1 && isVector(schema.apply(d.features().get(0)).dataType())) {
+      vectorColumn = d.features().get(0);
+    } else {
+      featureColumns.addAll(d.features());
+    }
+    for (String c : featureColumns) requireNumeric(raw, c, "feature", where);
+    requireNumeric(raw, d.label(), "label", where);
+    if (d.weight() != null) requireNumeric(raw, d.weight(), "weight", where);
+    if (foldColumn != null) requireNumeric(raw, foldColumn, "fold", where);
+
+    // One aggregation: row count, non-finite counts per column, label and weight checks.
+    List<String> scalarColumns = new ArrayList<>(featureColumns);
+    scalarColumns.add(d.label());
+    if (d.weight() != null) scalarColumns.add(d.weight());
+    if (foldColumn != null) scalarColumns.add(foldColumn);
+    List<Column> aggs = new ArrayList<>();
+    aggs.add(count(lit(1)));
+    for (String c : scalarColumns) aggs.add(countWhere(nonFinite(col(c))));
+    if (vectorColumn != null) {
+      Column v = col(vectorColumn);
+      Column values = org.apache.spark.ml.functions.vector_to_array(v, "float64");
+      aggs.add(countWhere(v.isNull().or(exists(values, x -> x.isNaN().or(abs(x).equalTo(Double.POSITIVE_INFINITY))))));
+      aggs.add(min(size(values)));
+      aggs.add(max(size(values)));
+    }
+    Column label = col(d.label()).cast(DataTypes.DoubleType);
+    aggs.add(countWhere(label.notEqual(floor(label)).or(label.lt(0))));
+    aggs.add(min(label));
+    aggs.add(max(label));
+    Column weight = d.weight() == null ? lit(1.0) : col(d.weight()).cast(DataTypes.DoubleType);
+    aggs.add(countWhere(weight.lt(0)));
+    aggs.add(sum(weight));
+    Row stats = raw.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+
+    int i = 0;
+    long rows = stats.getLong(i++);
+    if (rows == 0) throw new DataException(where + ": the data has no rows");
+    StringJoiner bad = new StringJoiner(", ");
+    for (String c : scalarColumns) {
+      long n = stats.getLong(i++);
+      if (n > 0) bad.add("'" + c + "' (" + n + " rows)");
+    }
+    int numFeatures = featureColumns.size();
+    if (vectorColumn != null) {
+      long n = stats.getLong(i++);
+      if (n > 0) bad.add("'" + vectorColumn + "' (" + n + " rows)");
+      int minSize = stats.isNullAt(i) ? 0 : stats.getInt(i);
+      i++;
+      numFeatures = stats.isNullAt(i) ? 0 : stats.getInt(i);
+      i++;
+      if (minSize != numFeatures) {
+        throw new DataException(where + ": feature vectors in column '" + vectorColumn
+            + "' differ in length (" + minSize + " to " + numFeatures + ")");
+      }
+    }
+    if (bad.length() > 0) {
+      throw new DataException(where + ": null, NaN or infinite values in column " + bad);
+    }
+    long nonClassLabels = stats.getLong(i++);
+    double minLabel = stats.getDouble(i++);
+    double maxLabel = stats.getDouble(i++);
+    long negativeWeights = stats.getLong(i++);
+    double weightSum = stats.getDouble(i);
+    if (negativeWeights > 0) {
+      throw new DataException(where + ": weight column '" + d.weight() + "' has " + negativeWeights
+          + " rows with negative weights");
+    }
+    if (!(weightSum > 0)) {
+      throw new DataException(where + ": weight column '" + d.weight() + "' sums to zero");
+    }
+
+    int numClasses = 0;
+    if (classification) {
+      numClasses = checkClasses(raw, d.label(), label, nonClassLabels, minLabel, maxLabel, where);
+    }
+
+    Dataset<Row> features;
+    List<String> names;
+    if (vectorColumn != null) {
+      features = raw.withColumn("__features", col(vectorColumn));
+      names = vectorFeatureNames(schema.apply(vectorColumn), numFeatures);
+    } else {
+      features = new VectorAssembler()
+          .setInputCols(featureColumns.toArray(new String[0]))
+          .setOutputCol("__features")
+          .setHandleInvalid("error")
+          .transform(raw);
+      names = List.copyOf(featureColumns);
+    }
+    List<Column> out = new ArrayList<>(List.of(
+        col("__features").as(LabeledData.FEATURES),
+        label.as(LabeledData.LABEL),
+        weight.as(LabeledData.WEIGHT)));
+    if (foldColumn != null) out.add(col(foldColumn).cast(DataTypes.DoubleType).as(LabeledData.USER_FOLD));
+    return new LabeledData(features.select(out.toArray(new Column[0])), names, numClasses, rows, where);
+  }
+
+  /** Labels must be the class indices 0..K−1, each present, 2 ≤ K ≤ 1000. */
+  private static int checkClasses(Dataset<Row> raw, String labelName, Column label, long nonClassLabels,
+      double minLabel, double maxLabel, String where) {
+    String column = "label column '" + labelName + "'";
+    if (nonClassLabels > 0) {
+      Row example = raw.select(label).where(label.notEqual(floor(label)).or(label.lt(0))).first();
+      throw new DataException(where + ": " + column + " has " + nonClassLabels + " rows whose value is not "
+          + "a class index 0, 1, …, K−1 (e.g. " + example.get(0) + "); logistic needs 0/1 (binomial) or 0..K−1");
+    }
+    if (maxLabel + 1 > MAX_CLASSES) {
+      throw new DataException(where + ": " + column + " has values up to " + maxLabel + "; at most "
+          + MAX_CLASSES + " classes are supported");
+    }
+    int k = (int) maxLabel + 1;
+    if (k < 2) {
+      throw new DataException(where + ": " + column + " holds only the class " + (long) minLabel
+          + "; classification needs at least two classes");
+    }
+    boolean[] seen = new boolean[k];
+    for (Row r : raw.select(label).distinct().collectAsList()) seen[(int) r.getDouble(0)] = true;
+    List<String> absent = new ArrayList<>();
+    for (int c = 0; c < k; c++) if (!seen[c]) absent.add(String.valueOf(c));
+    if (!absent.isEmpty()) {
+      throw new DataException(where + ": " + column + " must hold the classes 0.." + (k - 1)
+          + " but has no rows of class " + String.join(", ", absent)
+          + (k == 2 ? "" : " (binomial labels must be 0 and 1)"));
+    }
+    return k;
+  }
+
+  private static List<String> vectorFeatureNames(StructField field, int numFeatures) {
+    List<String> names = new ArrayList<>(numFeatures);
+    AttributeGroup group = AttributeGroup.fromStructField(field);
+    Attribute[] attrs = group.attributes().isDefined() ? group.attributes().get() : null;
+    for (int j = 0; j < numFeatures; j++) {
+      String name = attrs != null && j < attrs.length && attrs[j].name().isDefined() ? attrs[j].name().get() : null;
+      names.add(name != null ? name : "x" + (j + 1));
+    }
+    return names;
+  }
+
+  private static void requireColumn(Set<String> present, String name, String key, List<String> missing) {
+    if (!present.contains(name)) missing.add(key + " column '" + name + "' is not in the data");
+  }
+
+  private static void requireNumeric(Dataset<Row> raw, String name, String role, String where) {
+    DataType t = raw.schema().apply(name).dataType();
+    if (t instanceof NumericType) return;
+    String example = "";
+    if (t.equals(DataTypes.StringType)) {
+      Column c = col(name);
+      Row r = raw.select(c).where(c.isNotNull().and(c.cast(DataTypes.DoubleType).isNull())).first();
+      example = ", e.g. '" + r.getString(0) + "'";
+    }
+    throw new DataException(where + ": " + role + " column '" + name + "' is not numeric (" + t.simpleString()
+        + example + ")");
+  }
+
+  private static boolean isVector(DataType t) {
+    return t.equals(SQLDataTypes.VectorType());
+  }
+
+  private static Column nonFinite(Column c) {
+    Column d = c.cast(DataTypes.DoubleType);
+    return c.isNull().or(d.isNaN()).or(abs(d).equalTo(Double.POSITIVE_INFINITY));
+  }
+
+  private static Column countWhere(Column condition) {
+    return coalesce(sum(when(condition, 1L).otherwise(0L)), lit(0L));
+  }
+
+  /** The innermost cause's first line: what went wrong, without the stack. */
+  public static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return m.lines().findFirst().orElse(m).trim();
+  }
+
+}

@@ -1,0 +1,61 @@
+package io.ridgeline.linear;
+
+import io.ridgeline.cv.Predictor;
+import io.ridgeline.sweep.FittedModel;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.util.MLWritable;
+
+/** A fitted MLlib linear or logistic model, its coefficients copied out once. */
+final class MllibFit implements FittedModel {
+  private final MLWritable model;
+  private final int numClasses;
+  private final int p;
+  private final double[] coef;
+  private final double[] intercept;
+  private final int iterations;
+
+  MllibFit(MLWritable model, int numClasses, int p, double[] coef, double[] intercept, int iterations) {
+    this.model = model;
+    this.numClasses = numClasses;
+    this.p = p;
+    this.coef = coef;
+    this.intercept = intercept;
+    this.iterations = iterations;
+  }
+
+  @Override
+  public Predictor predictor() {
+    return new LinearPredictor(numClasses, p, coef, intercept);
+  }
+
+  @Override
+  public int iterations() {
+    return iterations;
+  }
+
+  @Override
+  public int nonzero() {
+    int n = 0;
+    for (double c : coef) if (c != 0) n++;
+    return n;
+  }
+
+  @Override
+  public List<Coefficient> coefficients(List<String> featureNames) {
+    boolean multinomial = intercept.length > 1;
+    List<Coefficient> out = new ArrayList<>(coef.length + intercept.length);
+    for (int k = 0; k < intercept.length; k++) {
+      Integer cls = multinomial ? k : null;
+      out.add(new Coefficient(cls, "(intercept)", intercept[k]));
+      for (int j = 0; j < p; j++) out.add(new Coefficient(cls, featureNames.get(j), coef[k * p + j]));
+    }
+    return out;
+  }
+
+  @Override
+  public void save(String path) throws IOException {
+    model.write().overwrite().save(path);
+  }
+}

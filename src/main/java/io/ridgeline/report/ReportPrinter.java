@@ -1,0 +1,97 @@
+package io.ridgeline.report;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Renders a finished run's summary and selection as text tables (the {@code report} command). */
+public final class ReportPrinter {
+  private ReportPrinter() {}
+
+  /** A run that is not there. */
+  public static final class NoSuchRunException extends RuntimeException {
+    public NoSuchRunException(String message) {
+      super(message);
+    }
+  }
+
+  /** @param runId a run id, or null for the run that ended last */
+  public static String render(SparkSession spark, String output, String runId) {
+    Dataset<Row> runs;
+    try {
+      Path root = new Path(output, Tables.RUNS);
+      if (!root.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(root)) {
+        throw new NoSuchRunException(output + ": no runs here (no '" + Tables.RUNS + "' table)");
+      }
+      runs = spark.read().parquet(root.toString());
+    } catch (java.io.IOException e) {
+      throw new NoSuchRunException(output + ": cannot read the reports (" + e.getMessage() + ")");
+    }
+    Dataset<Row> chosen = runId == null
+        ? runs.orderBy(col("ended_at").desc()).limit(1)
+        : runs.where(col("run_id").equalTo(runId));
+    List<Row> found = chosen.collectAsList();
+    if (found.isEmpty()) throw new NoSuchRunException(output + ": no run with id '" + runId + "'");
+    Row run = found.get(0);
+    String id = run.getAs("run_id");
+    String metric = run.getAs("metric");
+
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "run %s (%s) · %s · %s · %s%n", id, run.getAs("name"),
+        run.getAs("status"), run.getAs("family"), run.getAs("started_at")));
+    out.append(String.format(Locale.ROOT, "data %s · %d rows × %d features · %d folds · metric %s · rule %s%n%n",
+        run.getAs("data_path"), (Long) run.getAs("rows"), (Integer) run.getAs("features"),
+        (Integer) run.getAs("folds"), metric, run.getAs("rule")));
+
+    List<Row> selection = table(spark, output, Tables.SELECTION, id)
+        .orderBy(col("scope"), col("alpha"), col("rule")).collectAsList();
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"scope", "rule", "refit", "point", "alpha", "lambda", metric, "se"});
+    for (Row r : selection) {
+      rows.add(new String[] {r.getAs("scope"), r.getAs("rule"), (Boolean) r.getAs("refit") ? "*" : "",
+          String.valueOf((Integer) r.getAs("point")), num(r.getAs("alpha")), num(r.getAs("lambda")),
+          num(r.getAs("mean")), num(r.getAs("se"))});
+    }
+    out.append("selection\n").append(align(rows)).append('\n');
+
+    List<Row> summary = table(spark, output, Tables.SUMMARY, id).where(col("metric").equalTo(metric))
+        .orderBy(col("point")).collectAsList();
+    rows = new ArrayList<>();
+    rows.add(new String[] {"point", "alpha", "lambda", "mean", "std", "se", "nonzero"});
+    for (Row r : summary) {
+      rows.add(new String[] {String.valueOf((Integer) r.getAs("point")), num(r.getAs("alpha")),
+          num(r.getAs("lambda")), num(r.getAs("mean")), num(r.getAs("std")), num(r.getAs("se")),
+          r.isNullAt(r.fieldIndex("nonzero_full")) ? "" : String.valueOf((Integer) r.getAs("nonzero_full"))});
+    }
+    out.append("summary (").append(metric).append(" over folds)\n").append(align(rows));
+    return out.toString();
+  }
+
+  private static Dataset<Row> table(SparkSession spark, String output, String table, String runId) {
+    return spark.read().parquet(new Path(new Path(output, table), "run_id=" + runId).toString());
+  }
+
+  private static String num(Object x) {
+    if (x == null) return "";
+    return String.format(Locale.ROOT, "%.6g", (Double) x);
+  }
+
+  private static String align(List<String[]> rows) {
+    int[] width = new int[rows.get(0).length];
+    for (String[] r : rows) for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
+    StringBuilder b = new StringBuilder();
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        b.append(i == 0 ? "  " : "  ").append(String.format("%" + width[i] + "s", r[i]));
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,19 @@
+package io.ridgeline.report;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Provenance of one run: the {@code runs} table's row.
+ *
+ * @param status "succeeded" or "failed"
+ * @param engine which engine trained the trials ("mllib")
+ */
+public record RunInfo(
+    String runId, String name, String status, Instant startedAt, Instant endedAt,
+    String family, String metric, String rule, String engine,
+    String configSource, String configText, String configSha256,
+    String dataPath, String dataFormat, long rows, int features, int classes,
+    int folds, List<Long> foldSizes, long seed, int gridPoints,
+    Integer selectedPoint, Double selectedAlpha, Double selectedLambda, String modelPath,
+    String sparkVersion, String javaVersion, String appVersion, String master, String error) {}

@@ -1,0 +1,89 @@
+package io.ridgeline.sweep;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Runs work units on {@code run.parallelism} driver threads, so that many small Spark jobs are in flight
+ * at once. Each thread has its own FAIR scheduler pool (pools share the cluster fairly; jobs inside a
+ * pool run in order) and labels every Spark job with its unit's label, so the Spark UI reads like the
+ * sweep. The first failure cancels the rest and is rethrown with the failed unit's label.
+ */
+public final class SweepRunner {
+  private final SparkSession spark;
+  private final int parallelism;
+  private final String jobGroup;
+  private final Progress progress;
+
+  public SweepRunner(SparkSession spark, int parallelism, String jobGroup, Progress progress) {
+    this.spark = spark;
+    this.parallelism = parallelism;
+    this.jobGroup = jobGroup;
+    this.progress = progress;
+  }
+
+  /** A unit that failed, with its label. */
+  public static final class UnitFailure extends RuntimeException {
+    public UnitFailure(String label, Throwable cause) {
+      super(label + " failed: " + cause, cause);
+    }
+  }
+
+  /** Runs every unit; returns their results in the units' order. */
+  public <T> List<T> run(List<WorkUnit<T>> units) {
+    AtomicInteger slots = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+      Thread t = new Thread(r, "ridgeline-worker-" + slots.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    });
+    SparkContext sc = spark.sparkContext();
+    CompletionService<Integer> done = new ExecutorCompletionService<>(pool);
+    List<T> results = new ArrayList<>(units.size());
+    for (int i = 0; i < units.size(); i++) results.add(null);
+    try {
+      for (int i = 0; i < units.size(); i++) {
+        int index = i;
+        WorkUnit<T> unit = units.get(i);
+        done.submit(() -> {
+          sc.setJobGroup(jobGroup, unit.label(), false);
+          sc.setLocalProperty("spark.scheduler.pool", Thread.currentThread().getName());
+          try {
+            T result = unit.work().call();
+            results.set(index, result);
+            progress.finished(unit.label(), unit.summary().apply(result));
+            return index;
+          } catch (Exception | Error e) {
+            throw new UnitFailure(unit.label(), e);
+          } finally {
+            sc.clearJobGroup();
+            sc.setLocalProperty("spark.scheduler.pool", null);
+          }
+        });
+      }
+      for (int i = 0; i < units.size(); i++) {
+        Future<Integer> f = done.take();
+        f.get();
+      }
+      return results;
+    } catch (ExecutionException e) {
+      sc.cancelJobGroup(jobGroup);
+      throw e.getCause() instanceof UnitFailure u ? u : new UnitFailure("sweep", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sc.cancelJobGroup(jobGroup);
+      throw new UnitFailure("sweep", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

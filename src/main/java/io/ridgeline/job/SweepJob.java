@@ -86,17 +86,22 @@ public final class SweepJob {
     }
   }
 
+  /** Loads the data, assigns folds and runs the sweep. */
   public Outcome run(String runId) throws IOException {
-    if (!runId.matches("[A-Za-z0-9._-]+")) {
-      throw new IllegalArgumentException("run id '" + runId + "' may hold only letters, digits, '.', '_' and '-'");
+    checkRunId(runId);
+    FoldedData folded = FoldPlan.assign(spark, DatasetLoader.load(spark, spec), spec.cv(), spec.run().partitions());
+    try {
+      return run(folded, runId);
+    } finally {
+      folded.release();
     }
+  }
+
+  /** Runs the sweep on data already loaded and folded (and cached), e.g. by a benchmark. */
+  public Outcome run(FoldedData folded, String runId) throws IOException {
+    checkRunId(runId);
     Instant started = Instant.now();
     ReportWriter writer = new ReportWriter(spark, spec.run().output(), runId);
-    if (writer.published()) {
-      throw new IllegalArgumentException("run id '" + runId + "' already has reports in " + spec.run().output());
-    }
-    LabeledData data = DatasetLoader.load(spark, spec);
-    FoldedData folded = FoldPlan.assign(spark, data, spec.cv(), spec.run().partitions());
     try {
       writer.open();
       log.println(describe(folded));
@@ -104,8 +109,15 @@ public final class SweepJob {
     } catch (RuntimeException | IOException e) {
       writer.close();
       throw e;
-    } finally {
-      folded.release();
+    }
+  }
+
+  private void checkRunId(String runId) throws IOException {
+    if (!runId.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("run id '" + runId + "' may hold only letters, digits, '.', '_' and '-'");
+    }
+    if (new ReportWriter(spark, spec.run().output(), runId).published()) {
+      throw new IllegalArgumentException("run id '" + runId + "' already has reports in " + spec.run().output());
     }
   }
 

@@ -10,6 +10,8 @@ import io.ridgeline.data.LabeledData;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -61,7 +63,7 @@ public final class FoldPlan {
         }
         framed = randomFolds(spark, data, cv, k, numPartitions);
       }
-      framed = framed.persist(StorageLevel.MEMORY_AND_DISK());
+      framed = withMetadata(framed, data).persist(StorageLevel.MEMORY_AND_DISK());
       long[] sizes = new long[k];
       for (Row r : framed.groupBy(FoldedData.FOLD).count().collectAsList()) {
         sizes[r.getInt(0)] = r.getLong(1);
@@ -70,6 +72,21 @@ public final class FoldPlan {
     } finally {
       spark.sparkContext().setJobDescription(null);
     }
+  }
+
+  /**
+   * Declares the feature vector's size and the number of classes in column metadata, as MLlib's own
+   * transformers do: MLlib then need not run a job per fit to find the vector size, and a training fold
+   * that happens to lack the highest class still gets a K-class model.
+   */
+  private static Dataset<Row> withMetadata(Dataset<Row> frame, LabeledData data) {
+    frame = frame.withMetadata(LabeledData.FEATURES,
+        new AttributeGroup(LabeledData.FEATURES, data.numFeatures()).toMetadata());
+    if (data.numClasses() > 0) {
+      frame = frame.withMetadata(LabeledData.LABEL, NominalAttribute.defaultAttr()
+          .withName(LabeledData.LABEL).withNumValues(data.numClasses()).toMetadata());
+    }
+    return frame;
   }
 
   private static Dataset<Row> randomFolds(SparkSession spark, LabeledData data, CvSpec cv, int k, int numPartitions) {

@@ -73,6 +73,7 @@ public final class DatasetLoader {
 
   private static LabeledData check(Dataset<Row> raw, DataSpec d, String foldColumn, boolean classification) {
     String where = d.path();
+    if (raw.isEmpty()) throw new DataException(where + ": the data has no rows");
     StructType schema = raw.schema();
     Set<String> present = new LinkedHashSet<>(Arrays.asList(schema.fieldNames()));
     List<String> missing = new ArrayList<>();
@@ -138,12 +139,12 @@ public final class DatasetLoader {
     StringJoiner bad = new StringJoiner(", ");
     for (String c : scalarColumns) {
       long n = stats.getLong(i++);
-      if (n > 0) bad.add("'" + c + "' (" + n + " rows)");
+      if (n > 0) bad.add("'" + c + "' (" + rows(n) + ")");
     }
     int numFeatures = featureColumns.size();
     if (vectorColumn != null) {
       long n = stats.getLong(i++);
-      if (n > 0) bad.add("'" + vectorColumn + "' (" + n + " rows)");
+      if (n > 0) bad.add("'" + vectorColumn + "' (" + rows(n) + ")");
       int minSize = stats.isNullAt(i) ? 0 : stats.getInt(i);
       i++;
       numFeatures = stats.isNullAt(i) ? 0 : stats.getInt(i);
@@ -162,8 +163,8 @@ public final class DatasetLoader {
     long negativeWeights = stats.getLong(i++);
     double weightSum = stats.getDouble(i);
     if (negativeWeights > 0) {
-      throw new DataException(where + ": weight column '" + d.weight() + "' has " + negativeWeights
-          + " rows with negative weights");
+      throw new DataException(where + ": weight column '" + d.weight() + "' has " + rows(negativeWeights)
+          + " with negative weights");
     }
     if (!(weightSum > 0)) {
       throw new DataException(where + ": weight column '" + d.weight() + "' sums to zero");
@@ -201,7 +202,7 @@ public final class DatasetLoader {
     String column = "label column '" + labelName + "'";
     if (nonClassLabels > 0) {
       Row example = raw.select(label).where(label.notEqual(floor(label)).or(label.lt(0))).first();
-      throw new DataException(where + ": " + column + " has " + nonClassLabels + " rows whose value is not "
+      throw new DataException(where + ": " + column + " has " + rows(nonClassLabels) + " whose value is not "
           + "a class index 0, 1, …, K−1 (e.g. " + example.get(0) + "); logistic needs 0/1 (binomial) or 0..K−1");
     }
     if (maxLabel + 1 > MAX_CLASSES) {
@@ -246,11 +247,15 @@ public final class DatasetLoader {
     String example = "";
     if (t.equals(DataTypes.StringType)) {
       Column c = col(name);
-      Row r = raw.select(c).where(c.isNotNull().and(c.cast(DataTypes.DoubleType).isNull())).first();
-      example = ", e.g. '" + r.getString(0) + "'";
+      List<Row> r = raw.select(c).where(c.isNotNull().and(c.try_cast(DataTypes.DoubleType).isNull())).limit(1).collectAsList();
+      if (!r.isEmpty()) example = ", e.g. '" + r.get(0).getString(0) + "'";
     }
     throw new DataException(where + ": " + role + " column '" + name + "' is not numeric (" + t.simpleString()
         + example + ")");
+  }
+
+  private static String rows(long n) {
+    return n == 1 ? "1 row" : n + " rows";
   }
 
   private static boolean isVector(DataType t) {

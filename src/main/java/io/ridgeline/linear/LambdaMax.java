@@ -22,9 +22,15 @@ import org.apache.spark.sql.Row;
  * σ_j is the weighted population standard deviation for linear (MLlib's normal-equation solver, up to
  * 4096 features) and the unbiased one for logistic (MLlib's Summarizer); constant features are skipped
  * (MLlib keeps them at zero). For α = 0, λ_max is placed with α = 0.001, as glmnet does.
+ *
+ * <p>λ_max is the KKT boundary itself, where round-off in the solver's gradient (and its intercepts,
+ * solved to a tolerance) decides whether a coefficient ends at 0 or at 1e−18. So the value returned is
+ * placed {@link #BOUNDARY_MARGIN} (relative) above the boundary, where every coefficient is exactly 0.
  */
 public final class LambdaMax {
   public static final double ALPHA_FLOOR = 1e-3;
+  /** Relative distance of the returned λ_max above the exact KKT boundary. */
+  public static final double BOUNDARY_MARGIN = 1e-9;
   private static final int NORMAL_SOLVER_MAX_FEATURES = 4096;
 
   private final double base;
@@ -44,7 +50,7 @@ public final class LambdaMax {
 
   /** λ_max for mixing α. */
   public double at(double alpha) {
-    return base / Math.max(alpha, ALPHA_FLOOR);
+    return base * (1 + BOUNDARY_MARGIN) / Math.max(alpha, ALPHA_FLOOR);
   }
 
   static double base(Moments m, ModelSpec spec) {

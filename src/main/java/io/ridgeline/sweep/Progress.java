@@ -3,7 +3,7 @@ package io.ridgeline.sweep;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** One line per finished unit: done/total, percent, elapsed, ETA, and what finished. Thread-safe. */
+/** One line per finished unit: trials done/total, percent, elapsed, ETA, and what finished. Thread-safe. */
 public final class Progress {
   private final int total;
   private final PrintStream out;
@@ -15,8 +15,8 @@ public final class Progress {
     this.out = out;
   }
 
-  public synchronized void finished(String label, String summary) {
-    done++;
+  public synchronized void finished(int trials, String label, String summary) {
+    done += trials;
     double elapsed = (System.nanoTime() - start) / 1e9;
     double eta = done == 0 ? 0 : elapsed / done * (total - done);
     int width = String.valueOf(total).length();

@@ -14,11 +14,14 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Runs work units on {@code run.parallelism} driver threads, so that many small Spark jobs are in flight
- * at once. Each thread has its own FAIR scheduler pool (pools share the cluster fairly; jobs inside a
- * pool run in order) and labels every Spark job with its unit's label, so the Spark UI reads like the
- * sweep. The first failure cancels the rest and is rethrown with the failed unit's label.
+ * at once. Every job goes to the FAIR scheduler pool {@value #POOL} (defined in fairscheduler.xml), so
+ * concurrent fits share the executors; a unit's jobs are grouped under its label and a unit may label
+ * each job more precisely ({@link #label}), so the Spark UI reads like the sweep. The first failure
+ * cancels the rest and is rethrown with the failed unit's label.
  */
 public final class SweepRunner {
+  public static final String POOL = "ridgeline";
+
   private final SparkSession spark;
   private final int parallelism;
   private final String jobGroup;
@@ -36,6 +39,11 @@ public final class SweepRunner {
     public UnitFailure(String label, Throwable cause) {
       super(label + " failed: " + cause, cause);
     }
+  }
+
+  /** Labels the Spark jobs this thread submits next (in the Spark UI: the job's description). */
+  public void label(String description) {
+    spark.sparkContext().setJobDescription(description);
   }
 
   /** Runs every unit; returns their results in the units' order. */
@@ -56,11 +64,11 @@ public final class SweepRunner {
         WorkUnit<T> unit = units.get(i);
         done.submit(() -> {
           sc.setJobGroup(jobGroup, unit.label(), false);
-          sc.setLocalProperty("spark.scheduler.pool", Thread.currentThread().getName());
+          sc.setLocalProperty("spark.scheduler.pool", POOL);
           try {
             T result = unit.work().call();
             results.set(index, result);
-            progress.finished(unit.label(), unit.summary().apply(result));
+            progress.finished(unit.trials(), unit.label(), unit.summary().apply(result));
             return index;
           } catch (Exception | Error e) {
             throw new UnitFailure(unit.label(), e);

@@ -1,0 +1,39 @@
+package io.ridgeline;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** The one local SparkSession every test class shares (Surefire runs the suite in one JVM). */
+public final class TestSpark {
+  private static SparkSession spark;
+
+  private TestSpark() {}
+
+  public static synchronized SparkSession session() {
+    if (spark == null) {
+      spark = SparkSession.builder()
+          .master("local[2]")
+          .appName("ridgeline-tests")
+          .config("spark.scheduler.mode", "FAIR")
+          .config("spark.ui.enabled", "false")
+          .config("spark.ui.showConsoleProgress", "false")
+          .config("spark.sql.shuffle.partitions", "4")
+          .getOrCreate();
+    }
+    return spark;
+  }
+
+  /** A fresh temporary directory under target/, so test output stays inside the build tree. */
+  public static Path tempDir(String prefix) {
+    try {
+      Path base = Path.of("target", "test-work");
+      Files.createDirectories(base);
+      return Files.createTempDirectory(base, prefix).toAbsolutePath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.ridgeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ridgeline.TestSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The command line as a user meets it: exit codes and the one-line messages on standard error. */
+@Tag("slow")
+class MainTest {
+  record Result(int code, String out, String err) {}
+
+  @BeforeAll
+  static void shareTheTestSession() {
+    TestSpark.session();
+  }
+
+  private static Result run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+    try {
+      int code = Main.execute(args);
+      return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void badConfigValueIsOneLineAndExitTwo() {
+    Result r = run("sweep", "conf/diabetes.yaml", "--set", "cv.folds=1");
+    assertEquals(2, r.code());
+    assertEquals("ridgeline: conf/diabetes.yaml: cv.folds = 1: expected a whole number from 2 to 1000\n", r.err());
+  }
+
+  @Test
+  void badDataIsOneLineAndExitTwo() {
+    Result r = run("validate", "conf/diabetes.yaml", "--set", "data.label=outcome");
+    assertEquals(2, r.code());
+    assertEquals("ridgeline: data-samples/diabetes.csv: data.label column 'outcome' is not in the data "
+        + "(columns: age, sex, bmi, bp, s1, s2, s3, s4, s5, s6, progression)\n", r.err());
+  }
+
+  @Test
+  void validateChecksWithoutTraining() {
+    Result r = run("validate", "conf/breast-cancer.yaml");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("569 rows × 30 features · 2 classes · 5 folds"), r.out());
+    assertTrue(r.out().contains("grid: 24 points × 5 folds = 120 trials"), r.out());
+  }
+
+  @Test
+  void unknownRunIsExitTwo() {
+    Path empty = TestSpark.tempDir("no-runs");
+    Result r = run("report", empty.toString());
+    assertEquals(2, r.code());
+    assertEquals("ridgeline: " + empty + ": no runs here (no 'runs' table)\n", r.err());
+  }
+
+  @Test
+  void sweepThenReport() {
+    Path out = TestSpark.tempDir("cli");
+    Result sweep = run("sweep", "conf/wine.yaml", "--set", "run.output=" + out, "--set", "cv.folds=3",
+        "--run-id", "cli-wine");
+    assertEquals(0, sweep.code(), sweep.err());
+    assertTrue(sweep.out().contains("selected (min): α="), sweep.out());
+    assertTrue(sweep.out().contains("model:   " + out + "/models/cli-wine"), sweep.out());
+    Result report = run("report", out.toString(), "--run-id", "cli-wine");
+    assertEquals(0, report.code(), report.err());
+    assertTrue(report.out().startsWith("run cli-wine (wine-multinomial) · succeeded · logistic"), report.out());
+    assertTrue(report.out().contains("summary (logloss over folds)"), report.out());
+    Result again = run("sweep", "conf/wine.yaml", "--set", "run.output=" + out, "--run-id", "cli-wine");
+    assertEquals(2, again.code());
+    assertEquals("ridgeline: run id 'cli-wine' already has reports in " + out + "\n", again.err());
+  }
+}

@@ -163,6 +163,8 @@ public final class ConfigLoader {
     int parallelism = f.integer("run.parallelism", 2, 1, 1024);
     String master = f.text("run.master", "local[*]");
     int partitions = f.integer("run.partitions", 0, 0, 1_000_000);
+    EngineChoice engine = f.choice("run.engine", EngineChoice.AUTO, Arrays.asList(EngineChoice.values()),
+        EngineChoice::key);
 
     boolean coefficients = f.bool("report.coefficients", true);
 
@@ -175,7 +177,7 @@ public final class ConfigLoader {
         new ModelSpec(family, standardize, intercept, maxIter, tol),
         new GridSpec(alphas, lambdas, count, minRatio),
         new CvSpec(folds, seed, stratify, foldColumn, metric, rule),
-        new RunSpec(output, parallelism, master, partitions),
+        new RunSpec(output, parallelism, master, partitions, engine),
         new ReportSpec(coefficients),
         source,
         text,

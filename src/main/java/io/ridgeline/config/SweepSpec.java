@@ -46,7 +46,7 @@ public record SweepSpec(
   /**
    * @param partitions partitions of the cached data, or 0 for automatic
    */
-  public record RunSpec(String output, int parallelism, String master, int partitions) {}
+  public record RunSpec(String output, int parallelism, String master, int partitions, EngineChoice engine) {}
 
   public record ReportSpec(boolean coefficients) {}
 }

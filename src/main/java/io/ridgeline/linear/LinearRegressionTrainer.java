@@ -26,7 +26,14 @@ public final class LinearRegressionTrainer implements Trainer {
 
   @Override
   public FittedModel fit(Dataset<Row> rows, GridPoint point) {
-    LinearRegressionModel m = new LinearRegression()
+    LinearRegressionModel m = estimator(point).fit(rows);
+    int iterations = m.hasSummary() ? m.summary().totalIterations() : 0;
+    return new MllibFit(m, 0, numFeatures, m.coefficients().toArray(), new double[] {m.intercept()}, iterations);
+  }
+
+  /** The MLlib estimator of a grid point. */
+  LinearRegression estimator(GridPoint point) {
+    return new LinearRegression()
         .setFeaturesCol(LabeledData.FEATURES)
         .setLabelCol(LabeledData.LABEL)
         .setWeightCol(LabeledData.WEIGHT)
@@ -35,9 +42,6 @@ public final class LinearRegressionTrainer implements Trainer {
         .setStandardization(spec.standardize())
         .setFitIntercept(spec.intercept())
         .setMaxIter(spec.maxIter())
-        .setTol(spec.tol())
-        .fit(rows);
-    int iterations = m.hasSummary() ? m.summary().totalIterations() : 0;
-    return new MllibFit(m, 0, numFeatures, m.coefficients().toArray(), new double[] {m.intercept()}, iterations);
+        .setTol(spec.tol());
   }
 }

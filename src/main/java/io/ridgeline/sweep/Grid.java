@@ -25,6 +25,22 @@ public final class Grid {
     return points;
   }
 
+  /** The points grouped by α (λ paths), in grid order. */
+  public static List<List<GridPoint>> byAlpha(List<GridPoint> points) {
+    java.util.Map<Double, List<GridPoint>> paths = new java.util.LinkedHashMap<>();
+    for (GridPoint p : points) paths.computeIfAbsent(p.alpha(), a -> new ArrayList<>()).add(p);
+    return new ArrayList<>(paths.values());
+  }
+
+  /** Results made path by path ({@link #byAlpha}), put back in the order of {@code points}. */
+  public static <T> List<T> inOrder(List<GridPoint> points, List<List<GridPoint>> paths, List<List<T>> results) {
+    java.util.Map<GridPoint, T> byPoint = new java.util.HashMap<>();
+    for (int i = 0; i < paths.size(); i++) {
+      for (int j = 0; j < paths.get(i).size(); j++) byPoint.put(paths.get(i).get(j), results.get(i).get(j));
+    }
+    return points.stream().map(byPoint::get).toList();
+  }
+
   public static double[] path(double lambdaMax, double minRatio, int count) {
     double[] out = new double[count];
     for (int i = 0; i < count; i++) {

@@ -41,14 +41,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * glmnet's (α, λ) then equals MLlib's (α', λ') with λ'α'c₁ = λα and λ'(1−α')c₂ = λ(1−α). For the
  * standard case — gaussian with intercept — c₁ = c₂ = 1: the same (α, λ).
  *
- * <p>Tolerance: 1e−3 relative (the issue's bar for gaussian; tighter than its 1e−2 for logistic, which
- * the exact mapping makes possible). A coefficient's error is relative to max(|glmnet|, 1% of the fit's
- * largest coefficient), so glmnet's exact zeros must be matched by near-zeros.
+ * <p>Tolerance: gaussian runs on the Gaussian engine (the default), which solves MLlib's objective
+ * exactly: 1e−9 relative (measured ≤ 3.3e−11; glmnet was solved to KKT 1e−10). Logistic runs on MLlib:
+ * 1e−3 (tighter than the issue's 1e−2, which the exact mapping makes possible; measured ≤ 1.5e−5). A
+ * coefficient's error is relative to max(|glmnet|, 1% of the fit's largest coefficient), so glmnet's
+ * exact zeros must be matched by near-zeros.
  */
 @Tag("slow")
 class GlmnetGoldenTest {
   private static final SparkSession spark = TestSpark.session();
   private static final double TOLERANCE = 1e-3;
+  private static final double GAUSSIAN_TOLERANCE = 1e-9;
   private static final Path GOLDEN = Path.of("src/test/resources/golden/glmnet_coefficients.csv");
 
   record GoldenCase(String id, String family, double alpha, boolean standardize, boolean intercept,
@@ -90,7 +93,7 @@ class GlmnetGoldenTest {
     Path out = TestSpark.tempDir("golden");
     SweepSpec spec = Samples.spec(data,
         "model.standardize=" + c.standardize(), "model.intercept=" + c.intercept(),
-        "model.tol=1e-11", "model.maxIter=100000", "cv.folds=2", "run.output=" + out);
+        "model.tol=1e-10", "model.maxIter=100000", "cv.folds=2", "run.output=" + out);
     double[] scale = penaltyScales(c, spec);
     double l1 = c.alpha() / scale[0];
     double l2 = (1 - c.alpha()) / scale[1];
@@ -102,9 +105,11 @@ class GlmnetGoldenTest {
       mapped.add(lambda * (l1 + l2));
     }
     spec = Samples.spec(data, "model.standardize=" + c.standardize(), "model.intercept=" + c.intercept(),
-        "model.tol=1e-11", "model.maxIter=100000", "cv.folds=2", "run.output=" + out,
+        "model.tol=1e-10", "model.maxIter=100000", "cv.folds=2", "run.output=" + out,
         "sweep.alpha=[" + alpha + "]", "sweep.lambda.values=" + mapped);
     new SweepJob(spark, spec, new PrintStream(OutputStream.nullOutputStream())).run("golden");
+    String engine = spark.read().parquet(out.resolve("runs").toString()).first().getAs("engine");
+    assertEquals(c.family().equals("gaussian") ? "gaussian" : "mllib", engine);
 
     List<Row> rows = spark.read().parquet(out.resolve("coefficients").toString())
         .where(col("run_id").equalTo("golden")).collectAsList();
@@ -125,7 +130,7 @@ class GlmnetGoldenTest {
       double ours = r.getAs("value");
       double error = Math.abs(ours - expected) / Math.max(Math.abs(expected), 0.01 * largest.get(lambda));
       worst = Math.max(worst, error);
-      if (error > TOLERANCE) mismatches.add(k + ": ours " + ours + " glmnet " + expected);
+      if (error > (c.family().equals("gaussian") ? GAUSSIAN_TOLERANCE : TOLERANCE)) mismatches.add(k + ": ours " + ours + " glmnet " + expected);
     }
     System.out.printf("golden %s: largest relative difference from glmnet %.2e%n", c.id(), worst);
     assertEquals(List.of(), mismatches);

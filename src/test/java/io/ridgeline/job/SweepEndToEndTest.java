@@ -147,14 +147,15 @@ class SweepEndToEndTest {
     assertEquals(spark.version(), run.getAs("spark_version"));
     assertEquals(64, ((String) run.getAs("config_sha256")).length());
     assertTrue(((String) run.getAs("config_text")).contains("--set cv.folds=3"));
-    assertEquals("mllib", run.getAs("engine"));
+    assertEquals("gaussian", run.getAs("engine"));
     assertEquals(42L, (long) run.getAs("seed"));
   }
 
   @Test
   void progressLinesCountTrialsAndNothingIsLeftInStaging() {
     assertTrue(log.contains("[32/32] 100%"), log);
-    assertTrue(log.contains("fold 3/3 · α=1 · best rmse"), log);
+    assertTrue(log.contains("engine: gaussian · 8 grid points × 3 folds"), log);
+    assertTrue(log.contains("fold 3/3 · 8 points on the driver · best rmse"), log);
     assertFalse(Files.exists(out.resolve("_staging")));
   }
 

@@ -129,6 +129,9 @@ public final class CrossValidatorBench implements Callable<Integer> {
   @Option(names = "--repeat", paramLabel = "R", description = "run both sides R times, alternately (default: 1)")
   int repeat = 1;
 
+  @Option(names = "--ridgeline-only", description = "time Ridgeline alone (for scaling runs on large data)")
+  boolean ridgelineOnly;
+
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[2])")
   String master = "local[2]";
 
@@ -225,11 +228,22 @@ public final class CrossValidatorBench implements Callable<Integer> {
         List<SideRun> theirs = new ArrayList<>();
         for (int r = 0; r < repeat; r++) {
           ours.add(ridgeline(spark, spec, folded, "bench-" + SweepJob.newRunId() + "-" + (r + 1)));
+          if (ridgelineOnly) {
+            out.printf(Locale.ROOT, "run %d/%d: ridgeline %.2f s%n", r + 1, repeat, ours.get(r).seconds());
+            continue;
+          }
           theirs.add(crossValidator(spec, folded, labeled.numClasses()));
           out.printf(Locale.ROOT, "run %d/%d: ridgeline %.2f s · crossvalidator %.2f s%n", r + 1, repeat,
               ours.get(r).seconds(), theirs.get(r).seconds());
         }
-        report(out, fam, labeled, grid, k, metric, ours, theirs);
+        if (ridgelineOnly) {
+          double[] t = ours.stream().mapToDouble(SideRun::seconds).toArray();
+          out.printf(Locale.ROOT, "RESULT family=%s rows=%d features=%d points=%d folds=%d repeat=%d "
+                  + "ridgeline_s=%.3f ridgeline_min_s=%.3f%n", fam.key(), labeled.rows(), labeled.numFeatures(),
+              grid.size(), k, repeat, median(t), min(t));
+        } else {
+          report(out, fam, labeled, grid, k, metric, ours, theirs);
+        }
       } finally {
         folded.release();
       }

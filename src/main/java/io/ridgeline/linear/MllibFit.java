@@ -25,6 +25,11 @@ final class MllibFit implements FittedModel {
     this.iterations = iterations;
   }
 
+  /** The MLlib model. */
+  MLWritable model() {
+    return model;
+  }
+
   @Override
   public Predictor predictor() {
     return new LinearPredictor(numClasses, p, coef, intercept);

@@ -233,15 +233,19 @@ public final class MlpEstimator extends Predictor<Vector, MlpEstimator, MlpModel
         w.isEmpty() ? lit(1.0) : col(w).cast(DataTypes.DoubleType));
     JavaRDD<Row> rows = df.javaRDD();
 
-    // Pass 1: size, moments, label range.
-    Standardization.Stats stats = rows.mapPartitions((Iterator<Row> it) -> {
+    // Pass 1: size, moments, label range, and the validation split's counts (same draws as pass 2).
+    double vf = cfg.validationFraction();
+    long seedV = cfg.seed();
+    Standardization.Stats stats = rows.mapPartitionsWithIndex((Integer part, Iterator<Row> it) -> {
+      java.util.SplittableRandom rng = new java.util.SplittableRandom(Seeds.mix(seedV, 3, part));
       Standardization.Stats s = new Standardization.Stats();
       while (it.hasNext()) {
         Row r = it.next();
         s.add(((Vector) r.get(0)).toArray(), r.getDouble(1), r.getDouble(2));
+        if (vf > 0 && rng.nextDouble() < vf) s.validRows++;
       }
       return List.of(s).iterator();
-    }).collect().stream().reduce(Standardization.Stats::merge).orElseThrow();
+    }, true).collect().stream().reduce(Standardization.Stats::merge).orElseThrow();
     if (stats.n == 0) throw new IllegalArgumentException("MlpEstimator: no rows to train on");
     int numFeatures = stats.p;
     int numOutputs = 1;
@@ -257,8 +261,6 @@ public final class MlpEstimator extends Predictor<Vector, MlpEstimator, MlpModel
     Standardization std = Standardization.of(stats, bool(standardize), classification);
 
     // Pass 2: stack each partition once into dense blocks (train / validation), cached for the fit.
-    double vf = cfg.validationFraction();
-    long seedV = cfg.seed();
     JavaRDD<Shard> shards = rows.mapPartitionsWithIndex((Integer part, Iterator<Row> it) -> {
       java.util.SplittableRandom rng = new java.util.SplittableRandom(Seeds.mix(seedV, 3, part));
       Shard.DoubleBuffer[] tr = {new Shard.DoubleBuffer(), new Shard.DoubleBuffer(), new Shard.DoubleBuffer()};
@@ -284,8 +286,7 @@ public final class MlpEstimator extends Predictor<Vector, MlpEstimator, MlpModel
       return one.iterator();
     }, true).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long[] counts = shards.map(s -> new long[] {s.train.n, s.valid.n})
-          .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+      long[] counts = {stats.n - stats.validRows, stats.validRows};
       if (counts[0] == 0) throw new IllegalArgumentException("MlpEstimator: no training rows after the validation split");
       int[] hidden = value(hiddenLayers);
       int[] sizes = new int[hidden.length + 2];

@@ -50,6 +50,7 @@ public record Standardization(double[] mean, double[] std, double yMean, double 
   static final class Stats implements Serializable {
     private static final long serialVersionUID = 1L;
     long n;
+    long validRows;
     int p = -1;
     double[] sum;
     double[] sumSq;
@@ -85,6 +86,7 @@ public record Standardization(double[] mean, double[] std, double yMean, double 
       if (n == 0) return o;
       if (o.p != p) throw new IllegalArgumentException("MlpEstimator: feature vectors of sizes " + p + " and " + o.p);
       n += o.n;
+      validRows += o.validRows;
       for (int j = 0; j < p; j++) {
         sum[j] += o.sum[j];
         sumSq[j] += o.sumSq[j];

@@ -89,7 +89,7 @@ class MlpEstimatorTest {
     Dataset<Row> raw = TestSpark.session().read().option("header", true).option("inferSchema", true)
         .csv("data-samples/wine.csv").withColumnRenamed("cultivar", "label").repartition(2);
     String[] cols = java.util.Arrays.stream(raw.columns()).filter(c -> !c.equals("label")).toArray(String[]::new);
-    MlpEstimator mlp = small().setMaxEpochs(15);
+    MlpEstimator mlp = small().setMaxEpochs(10).setLearningRate(0.03);
     Pipeline pipe = new Pipeline().setStages(new PipelineStage[] {
         new VectorAssembler().setInputCols(cols).setOutputCol("features"), mlp});
     PipelineModel pm = pipe.fit(raw);

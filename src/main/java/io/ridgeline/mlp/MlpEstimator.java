@@ -13,6 +13,7 @@ import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -70,6 +71,7 @@ public final class MlpEstimator extends Predictor<Vector, MlpEstimator, MlpModel
     setDefault(probabilityCol, "probability");
     setDefault(weightCol, "");
     setDefault(dropout, 0.0);
+    setDefault(dropoutRates, new double[0]);
     setDefault(l1, 0.0);
     setDefault(l2, 0.0);
     setDefault(weightDecay, 0.0);
@@ -106,6 +108,9 @@ public final class MlpEstimator extends Predictor<Vector, MlpEstimator, MlpModel
   private final Param<String> weightCol = new Param<>(this, "weightCol", "instance weight column (≥ 0; empty: 1)");
   private final DoubleParam dropout = new DoubleParam(this, "dropout", "dropout rate of every hidden layer, in [0, 1)",
       ParamValidators.inRange(0.0, 1.0, true, false));
+  private final DoubleArrayParam dropoutRates = new DoubleArrayParam(this, "dropoutRates",
+      "dropout rate per hidden layer, each in [0, 1); overrides dropout when not empty",
+      (scala.Function1<double[], Object> & java.io.Serializable) a -> java.util.Arrays.stream(a).allMatch(r -> r >= 0 && r < 1));
   private final DoubleParam l1 = new DoubleParam(this, "l1", "L1 penalty on the weights (≥ 0)", ParamValidators.gtEq(0));
   private final DoubleParam l2 = new DoubleParam(this, "l2", "L2 penalty (l2/2)·ΣW² on the weights (≥ 0)",
       ParamValidators.gtEq(0));
@@ -151,6 +156,7 @@ public final class MlpEstimator extends Predictor<Vector, MlpEstimator, MlpModel
   public Param<String> probabilityCol() { return probabilityCol; }
   public Param<String> weightCol() { return weightCol; }
   public DoubleParam dropout() { return dropout; }
+  public DoubleArrayParam dropoutRates() { return dropoutRates; }
   public DoubleParam l1() { return l1; }
   public DoubleParam l2() { return l2; }
   public DoubleParam weightDecay() { return weightDecay; }
@@ -180,6 +186,7 @@ public final class MlpEstimator extends Predictor<Vector, MlpEstimator, MlpModel
   public MlpEstimator setProbabilityCol(String v) { return (MlpEstimator) set(probabilityCol, v); }
   public MlpEstimator setWeightCol(String v) { return (MlpEstimator) set(weightCol, v); }
   public MlpEstimator setDropout(double v) { return (MlpEstimator) set(dropout, v); }
+  public MlpEstimator setDropoutRates(double... v) { return (MlpEstimator) set(dropoutRates, v); }
   public MlpEstimator setL1(double v) { return (MlpEstimator) set(l1, v); }
   public MlpEstimator setL2(double v) { return (MlpEstimator) set(l2, v); }
   public MlpEstimator setWeightDecay(double v) { return (MlpEstimator) set(weightDecay, v); }
@@ -293,7 +300,15 @@ public final class MlpEstimator extends Predictor<Vector, MlpEstimator, MlpModel
       sizes[0] = numFeatures;
       System.arraycopy(hidden, 0, sizes, 1, hidden.length);
       sizes[sizes.length - 1] = numOutputs;
-      Network net = new Network(sizes, Network.Activation.of(value(activation)), bool(batchNorm), dbl(dropout),
+      double[] rates = value(dropoutRates);
+      if (rates.length == 0) {
+        rates = new double[hidden.length];
+        java.util.Arrays.fill(rates, dbl(dropout));
+      } else if (rates.length != hidden.length) {
+        throw new IllegalArgumentException("MlpEstimator: dropoutRates has " + rates.length + " rates for "
+            + hidden.length + " hidden layers");
+      }
+      Network net = new Network(sizes, Network.Activation.of(value(activation)), bool(batchNorm), rates,
           classification, classification ? dbl(labelSmoothing) : 0.0);
       Trainer.Fit fit = Trainer.fit(new Trainer.SparkEngine(shards), net, cfg, counts[0], counts[1] > 0);
       return new MlpModel(uid(), net, fit, std);

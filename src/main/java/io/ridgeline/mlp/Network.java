@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  *              BN (training): μ = (1/m)Σ_i z_i, σ² = (1/m)Σ_i (z_i − μ)², ẑ = (z − μ)/√(σ² + ε), y = γ ẑ + β
  *              BN (inference): the same with the running μ, σ² in place of the batch statistics
  *              h = f(y)                        f ∈ {relu, tanh, sigmoid}
- *              a_{l+1} = h ⊙ r / (1 − p)       inverted dropout, r_ij ~ Bernoulli(1 − p); training only
+ *              a_{l+1} = h ⊙ r / (1 − p_l)     inverted dropout, r_ij ~ Bernoulli(1 − p_l); training only
  *   output:    z_L = a_{L−1} W_Lᵀ + b_L
  *   loss:      J = Σ_i ω_i ℓ_i                 (the caller divides by Σω and adds the penalty)
  *     classification: p = softmax(z_L), q = (1 − s)·e_y + s/K (label smoothing s), ℓ = −Σ_k q_k log p_k
@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
  * <pre>
  *   δ_L = ∂J/∂z_L = ω_i (p_i − q_i)  or  2 ω_i (z_i − y_i)
  *   any layer:  ∂W_l = δᵀ a_l,  ∂b_l = Σ_i δ_i,  ∂a_l = δ W_l
- *   dropout:    ∂h = ∂a_{l+1} ⊙ r / (1 − p)
+ *   dropout:    ∂h = ∂a_{l+1} ⊙ r / (1 − p_l)
  *   activation: ∂y = ∂h ⊙ f'(y):  relu 1[h > 0],  tanh 1 − h²,  sigmoid h(1 − h)
  *   BN:         ∂γ = Σ_i ∂y_i ẑ_i,  ∂β = Σ_i ∂y_i,  ∂ẑ = γ ∂y,
  *               ∂z_i = (1/(m σ̃)) (m ∂ẑ_i − Σ_j ∂ẑ_j − ẑ_i Σ_j ∂ẑ_j ẑ_j),  σ̃ = √(σ² + ε)
@@ -64,7 +64,9 @@ public final class Network implements Serializable {
   final int[] sizes;
   final Activation activation;
   final boolean batchNorm;
-  final double dropout;
+  /** Dropout rate per hidden layer. */
+  final double[] dropout;
+  final boolean anyDropout;
   final boolean classification;
   final double labelSmoothing;
   final int layers;
@@ -83,11 +85,30 @@ public final class Network implements Serializable {
    */
   public Network(int[] sizes, Activation activation, boolean batchNorm, double dropout, boolean classification,
       double labelSmoothing) {
+    this(sizes, activation, batchNorm, uniform(dropout, sizes.length - 2), classification, labelSmoothing);
+  }
+
+  private static double[] uniform(double rate, int n) {
+    double[] d = new double[Math.max(0, n)];
+    Arrays.fill(d, rate);
+    return d;
+  }
+
+  /**
+   * @param sizes inputs, hidden widths..., outputs (K classes, or 1 for regression)
+   * @param dropout one rate per hidden layer
+   */
+  public Network(int[] sizes, Activation activation, boolean batchNorm, double[] dropout, boolean classification,
+      double labelSmoothing) {
     if (sizes.length < 2) throw new IllegalArgumentException("a network needs inputs and outputs");
+    if (dropout.length != sizes.length - 2) {
+      throw new IllegalArgumentException("dropout: " + dropout.length + " rates for " + (sizes.length - 2) + " hidden layers");
+    }
     this.sizes = sizes.clone();
     this.activation = activation;
     this.batchNorm = batchNorm;
-    this.dropout = dropout;
+    this.dropout = dropout.clone();
+    this.anyDropout = Arrays.stream(dropout).anyMatch(r -> r > 0);
     this.classification = classification;
     this.labelSmoothing = labelSmoothing;
     this.layers = sizes.length - 1;
@@ -194,9 +215,7 @@ public final class Network implements Serializable {
   public void forward(double[] theta, Workspace ws, int m, Mode mode, double[] runMean, double[] runVar,
       long maskSeed) {
     boolean train = mode == Mode.TRAIN;
-    SplittableRandom rng = train && dropout > 0 ? new SplittableRandom(maskSeed) : null;
-    double keep = 1.0 - dropout;
-    double scale = 1.0 / keep;
+    SplittableRandom rng = train && anyDropout ? new SplittableRandom(maskSeed) : null;
     for (int l = 0; l < layers; l++) {
       int in = sizes[l];
       int out = sizes[l + 1];
@@ -255,7 +274,9 @@ public final class Network implements Serializable {
       }
       activate(h, m * out);
       double[] next = ws.a[l + 1];
-      if (rng != null) {
+      if (rng != null && dropout[l] > 0) {
+        double keep = 1.0 - dropout[l];
+        double scale = 1.0 / keep;
         double[] mask = ws.mask[l];
         for (int q = 0; q < m * out; q++) {
           double r = rng.nextDouble() < keep ? scale : 0.0;
@@ -345,7 +366,7 @@ public final class Network implements Serializable {
       int j = l - 1;
       double[] h = ws.h[j];
       int n = m * in;
-      if (dropout > 0) {
+      if (dropout[j] > 0) {
         double[] mask = ws.mask[j];
         for (int q = 0; q < n; q++) da[q] *= mask[q];
       }
@@ -451,7 +472,7 @@ public final class Network implements Serializable {
         z[l] = new double[capacity * out];
         if (net.hidden(l)) {
           h[l] = new double[capacity * out];
-          if (net.dropout > 0) mask[l] = new double[capacity * out];
+          if (net.dropout[l] > 0) mask[l] = new double[capacity * out];
           if (net.hasBn(l)) {
             zhat[l] = new double[capacity * out];
             invStd[l] = new double[out];
@@ -485,7 +506,7 @@ public final class Network implements Serializable {
   @Override
   public boolean equals(Object o) {
     return o instanceof Network n && Arrays.equals(sizes, n.sizes) && activation == n.activation
-        && batchNorm == n.batchNorm && dropout == n.dropout && classification == n.classification
+        && batchNorm == n.batchNorm && Arrays.equals(dropout, n.dropout) && classification == n.classification
         && labelSmoothing == n.labelSmoothing;
   }
 

@@ -106,6 +106,11 @@ class GradientCheckTest {
   }
 
   @Test
+  void dropoutRatePerLayer() {
+    check(new Network(new int[] {P, 8, 6, 1}, Activation.RELU, true, new double[] {0.4, 0.0}, false, 0), 0, 0, 0);
+  }
+
+  @Test
   void softmaxCrossEntropyMulticlassWithLabelSmoothing() {
     check(new Network(new int[] {P, 6, 4}, Activation.TANH, false, 0, true, 0.1), 4, 0, 0);
   }

@@ -17,7 +17,7 @@ class MlpAccuracyTest {
   void digitsHeldOutAccuracyAtLeast95Percent() {
     Dataset<Row>[] s = MlpData.split("data-samples/digits.csv", "digit", 2);
     long t0 = System.nanoTime();
-    MlpModel model = new MlpEstimator().setHiddenLayers(64).setMaxEpochs(30).setLearningRate(3e-3)
+    MlpModel model = new MlpEstimator().setHiddenLayers(64).setMaxEpochs(15).setLearningRate(3e-3)
         .setBatchSize(32).setMode("local-sgd").setLocalSteps(1000).setSeed(3).fit(s[0]);
     double acc = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(s[1]));
     System.out.printf("digits: accuracy %.4f, %.1f s%n", acc, (System.nanoTime() - t0) / 1e9);
@@ -28,7 +28,8 @@ class MlpAccuracyTest {
   void diabetesHeldOutR2AtLeast04() {
     Dataset<Row>[] s = MlpData.split("data-samples/diabetes.csv", "progression", 2);
     MlpModel model = new MlpEstimator().setTask("regression").setHiddenLayers(16).setActivation("tanh")
-        .setL2(1e-2).setMaxEpochs(60).setLearningRate(3e-3).setBatchSize(32).setSeed(5).fit(s[0]);
+        .setL2(1e-2).setMaxEpochs(60).setLearningRate(3e-3).setBatchSize(32).setMode("local-sgd").setLocalSteps(1000)
+        .setSeed(5).fit(s[0]);
     double r2 = new RegressionEvaluator().setMetricName("r2").evaluate(model.transform(s[1]));
     System.out.printf("diabetes: R² %.4f%n", r2);
     assertTrue(r2 >= 0.4, "R² " + r2);

@@ -51,6 +51,7 @@ class MlpEstimatorTest {
     assertThrows(IllegalArgumentException.class, () -> e.setActivation("gelu"));
     assertThrows(IllegalArgumentException.class, () -> e.setHiddenLayers(4, 0));
     assertThrows(IllegalArgumentException.class, () -> e.setMode("async"));
+    assertThrows(IllegalArgumentException.class, () -> e.setDropoutRates(0.2, 1.0));
     MlpEstimator c = e.copy(ParamMap.empty()).setL2(0.5);
     assertEquals(e.uid(), c.uid());
     assertEquals(0.0, (Double) e.getOrDefault(e.l2()));
@@ -58,7 +59,7 @@ class MlpEstimatorTest {
 
   @Test
   void saveAndLoadGiveIdenticalPredictionsAndHistory() throws Exception {
-    MlpModel m = small().setBatchNorm(true).setDropout(0.1).setValidationFraction(0.2).setPatience(3).fit(wine);
+    MlpModel m = small().setHiddenLayers(8, 6).setBatchNorm(true).setDropoutRates(0.1, 0.0).setValidationFraction(0.2).setPatience(3).fit(wine);
     String path = TestSpark.tempDir("mlp-model").resolve("m").toString();
     m.write().save(path);
     MlpModel back = MlpModel.load(path);

@@ -21,11 +21,17 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -315,6 +321,25 @@ public final class MlpEstimator extends Predictor<Vector, MlpEstimator, MlpModel
     } finally {
       shards.unpersist(false);
     }
+  }
+
+  /** Adds {@code probabilityCol} (classification) to Predictor's schema: label, features, prediction. */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    StructType out = super.transformSchema(schema);
+    String p = value(probabilityCol);
+    if ("classification".equals(value(task)) && !p.isEmpty()) {
+      out = out.add(new StructField(p, new VectorUDT(), false, Metadata.empty()));
+    }
+    return out;
+  }
+
+  public static MLReader<MlpEstimator> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static MlpEstimator load(String path) {
+    return read().load(path);
   }
 
   @Override

@@ -20,6 +20,7 @@ import org.apache.spark.ml.tuning.ParamGridBuilder;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The estimator as Spark ML sees it: params, transform, persistence, Pipeline, CrossValidator, history. */
@@ -58,6 +59,20 @@ class MlpEstimatorTest {
   }
 
   @Test
+  void estimatorSavesAndLoadsItsParams() throws Exception {
+    MlpEstimator e = new MlpEstimator().setHiddenLayers(5, 3).setOptimizer("sgd").setNesterov(true).setSeed(9)
+        .setDropoutRates(0.1, 0.2);
+    String path = TestSpark.tempDir("mlp-est").resolve("e").toString();
+    e.write().save(path);
+    MlpEstimator back = MlpEstimator.load(path);
+    assertEquals(e.uid(), back.uid());
+    assertArrayEquals(new int[] {5, 3}, back.getOrDefault(back.hiddenLayers()));
+    assertArrayEquals(new double[] {0.1, 0.2}, back.getOrDefault(back.dropoutRates()), 0.0);
+    assertEquals(9L, (Long) back.getOrDefault(back.seed()));
+    assertEquals(true, back.getOrDefault(back.nesterov()));
+  }
+
+  @Test
   void saveAndLoadGiveIdenticalPredictionsAndHistory() throws Exception {
     MlpModel m = small().setHiddenLayers(8, 6).setBatchNorm(true).setDropoutRates(0.1, 0.0).setValidationFraction(0.2).setPatience(3).fit(wine);
     String path = TestSpark.tempDir("mlp-model").resolve("m").toString();
@@ -86,6 +101,7 @@ class MlpEstimatorTest {
   }
 
   @Test
+  @Tag("slow")
   void pipelineAndCrossValidator() {
     Dataset<Row> raw = TestSpark.session().read().option("header", true).option("inferSchema", true)
         .csv("data-samples/wine.csv").withColumnRenamed("cultivar", "label").repartition(2);

@@ -56,6 +56,9 @@ public final class Trainer {
   /** Maps a function over all shards, results in partition order. */
   public interface Engine {
     <R> List<R> map(ShardFn<R> fn, Object payload);
+
+    /** Names the jobs that follow (the Spark UI's job description); no-op by default. */
+    default void describe(String what) {}
   }
 
   /** A per-shard computation. */
@@ -71,6 +74,11 @@ public final class Trainer {
     public SparkEngine(JavaRDD<Shard> shards) {
       this.shards = shards;
       this.jsc = JavaSparkContext.fromSparkContext(shards.context());
+    }
+
+    @Override
+    public void describe(String what) {
+      jsc.setJobDescription(what);
     }
 
     @Override
@@ -171,6 +179,8 @@ public final class Trainer {
       for (int t0 = 0; t0 < T; ) {
         int t1 = Math.min(T, t0 + H);
         boolean validate = hasValid && e > 0 && t0 == 0;
+        engine.describe(String.format("mlp %s · epoch %d/%d · step %d/%d%s", cfg.localSgd() ? "local-sgd" : "sync",
+            e + 1, E, t1, T, validate ? " · validate" : ""));
         List<Part> parts = engine.map(fn, new Plan(snap, e, t0, t1, T, validate));
         if (validate) {
           double v = 0.0;
@@ -205,6 +215,7 @@ public final class Trainer {
     }
     if (hasValid) {
       if (!stop) {
+        engine.describe("mlp · validate epoch " + epochs);
         double[] v = evaluate(engine, net, snap, true);
         validLoss[epochs - 1] = v[0] / v[1];
         if (validLoss[epochs - 1] < bestLoss) {
@@ -216,7 +227,11 @@ public final class Trainer {
     } else {
       bestEpoch = epochs - 1;
     }
-    if (cfg.bnPopulationStats() && net.batchNorm) populationStats(engine, net, snap);
+    if (cfg.bnPopulationStats() && net.batchNorm) {
+      engine.describe("mlp · BN population statistics");
+      populationStats(engine, net, snap);
+    }
+    engine.describe(null);
     return new Fit(snap.theta, snap.runMean, snap.runVar, Arrays.copyOf(trainLoss, epochs),
         Arrays.copyOf(validLoss, epochs), bestEpoch, steps);
   }

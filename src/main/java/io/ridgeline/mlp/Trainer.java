@@ -283,6 +283,7 @@ public final class Trainer {
         new double[s.runVar.length]);
     Arrays.fill(out.opt.m, 0.0);
     Arrays.fill(out.opt.v, 0.0);
+    out.opt.t = 0;
     for (Part p : parts) {
       if (!(p.weight > 0)) continue;
       double c = p.weight / omega;
@@ -291,7 +292,7 @@ public final class Trainer {
       axpy(c, p.snap.opt.v, out.opt.v);
       axpy(c, p.snap.runMean, out.runMean);
       axpy(c, p.snap.runVar, out.runVar);
-      out.opt.t = p.snap.opt.t;
+      out.opt.t = Math.max(out.opt.t, p.snap.opt.t);
     }
     return out;
   }

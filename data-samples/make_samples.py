@@ -3,7 +3,8 @@
 
 Reads the raw data files shipped by Debian's python3-sklearn package
 (/usr/lib/python3/dist-packages/sklearn/datasets/data/) and writes
-diabetes.csv, breast_cancer.csv, wine.csv and wine.libsvm next to this script.
+diabetes.csv, breast_cancer.csv, wine.csv, wine.libsvm and digits.csv next to
+this script.
 
 Run with:  /usr/bin/python3 data-samples/make_samples.py
 Deterministic: numeric values are copied as the exact text tokens found in the
@@ -113,7 +114,27 @@ def wine():
     print("wrote wine.libsvm: %d rows, %d features" % (len(out), len(WINE_FEATURES)))
 
 
+def digits():
+    """sklearn's digits.csv.gz: 1797 lines of 64 pixel counts (0..16) and the digit, no header."""
+    with gzip.open(os.path.join(SRC, "digits.csv.gz"), "rt") as f:
+        rows = [[c.strip() for c in line.split(",")] for line in f if line.strip()]
+    assert len(rows) == 1797, len(rows)
+    out = []
+    for r in rows:
+        assert len(r) == 65, r
+        t = float(r[-1])
+        assert t == int(t) and 0 <= t <= 9
+        px = []
+        for v in r[:-1]:
+            fv = float(v)
+            assert fv == int(fv) and 0 <= fv <= 16, v
+            px.append(str(int(fv)))
+        out.append(px + [str(int(t))])
+    write_csv("digits.csv", ["p%d" % j for j in range(64)] + ["digit"], out)
+
+
 if __name__ == "__main__":
     diabetes()
     breast_cancer()
     wine()
+    digits()

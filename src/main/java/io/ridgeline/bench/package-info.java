@@ -1,6 +1,7 @@
 /**
  * Benchmarks: Ridgeline's sweep side by side with Spark MLlib's own tools on identical input
- * ({@link io.ridgeline.bench.CrossValidatorBench}). Imports {@code job}, {@code config}, {@code data},
+ * ({@link io.ridgeline.bench.CrossValidatorBench}), and Ridgeline's MLP against
+ * {@code MultilayerPerceptronClassifier} ({@link io.ridgeline.bench.MlpBench}, which imports {@code mlp}). Imports {@code job}, {@code config}, {@code data},
  * {@code cv}, and {@code linear} and {@code sweep} for λ_max and the λ path.
  */
 package io.ridgeline.bench;

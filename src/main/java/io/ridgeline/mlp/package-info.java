@@ -1,0 +1,11 @@
+/**
+ * The {@code mlp} family: a data-parallel multilayer perceptron as a Spark ML estimator.
+ * {@link io.ridgeline.mlp.MlpEstimator} → {@link io.ridgeline.mlp.MlpModel} (Predictor/PredictionModel,
+ * MLlib persistence); {@link io.ridgeline.mlp.Network} (layers, forward, backward, penalties),
+ * {@link io.ridgeline.mlp.Optimizer} (SGD/momentum/Nesterov, Adam, AdamW),
+ * {@link io.ridgeline.mlp.TrainConfig} (hyper-parameters, learning-rate schedule),
+ * {@link io.ridgeline.mlp.Trainer} (sync and local-SGD training over cached dense
+ * {@link io.ridgeline.mlp.Shard}s), and {@link io.ridgeline.mlp.Tensors} (the BLAS facade). Imports Spark and nothing else of Ridgeline:
+ * {@code sweep} adapts it, not the other way round.
+ */
+package io.ridgeline.mlp;

@@ -33,13 +33,14 @@ final class SweepCommand implements Callable<Integer> {
     Outcome o = new SweepJob(Sessions.forSpec(spec), spec, out).run(id);
     String metric = o.metric().key();
     out.println();
-    out.printf("selected (%s): α=%s λ=%s · cv %s %s ± %s (se over %d folds)%n", o.refit().rule().key(),
-        Format.number(o.refit().point().alpha()), Format.number(o.refit().point().lambda()), metric,
-        Format.number(o.refit().point().mean()), Format.number(o.refit().point().se()), o.folds());
-    out.printf("one-se: α=%s λ=%s · cv %s %s ± %s%n", Format.number(o.oneSe().point().alpha()),
-        Format.number(o.oneSe().point().lambda()), metric, Format.number(o.oneSe().point().mean()),
-        Format.number(o.oneSe().point().se()));
-    out.println("reports: " + o.reports() + "/{trials,summary,selection,coefficients,runs}/run_id=" + o.runId());
+    out.printf("selected (%s): %s · cv %s %s ± %s (se over %d folds)%n", o.refit().rule().key(),
+        o.refitPoint().label(), metric, Format.number(o.refit().point().mean()),
+        Format.number(o.refit().point().se()), o.folds());
+    if (o.oneSe() != null) {
+      out.printf("one-se: %s · cv %s %s ± %s%n", o.oneSePoint().label(), metric,
+          Format.number(o.oneSe().point().mean()), Format.number(o.oneSe().point().se()));
+    }
+    out.println("reports: " + o.reports() + "/{" + String.join(",", o.tables()) + "}/run_id=" + o.runId());
     out.println("model:   " + o.model());
     return 0;
   }

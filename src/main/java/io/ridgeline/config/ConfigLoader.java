@@ -128,12 +128,31 @@ public final class ConfigLoader {
     String weight = f.text("data.weight", null);
 
     Family family = f.choice("model.family", null, Arrays.asList(Family.values()), Family::key);
-    if (family == null && !f.has("model.family")) f.problem("model.family", "required: linear or logistic");
+    if (family == null && !f.has("model.family")) f.problem("model.family", "required: linear, logistic or mlp");
+    String task = f.choice("model.task", "classification", List.of("classification", "regression"), t -> t);
+    if (f.has("model.task") && family != Family.MLP) {
+      f.problem("model.task", "applies to model.family mlp (linear is regression, logistic classification)");
+    }
+    boolean classification = family == Family.LOGISTIC || (family == Family.MLP && task.equals("classification"));
+    Map<String, JsonNode> mlpFixed = f.under("model.mlp");
+    Map<String, List<JsonNode>> mlpGrid = new java.util.TreeMap<>();
+    f.under("sweep.mlp").forEach((param, v) -> {
+      List<JsonNode> values = new ArrayList<>();
+      if (v.isArray()) v.forEach(values::add);
+      else values.add(v);
+      mlpGrid.put(param, values);
+    });
+    if (family != null && family != Family.MLP && (!mlpFixed.isEmpty() || !mlpGrid.isEmpty())) {
+      f.problem(mlpFixed.isEmpty() ? "sweep.mlp" : "model.mlp", "applies to model.family mlp");
+    }
     boolean standardize = f.bool("model.standardize", true);
     boolean intercept = f.bool("model.intercept", true);
     int maxIter = f.integer("model.maxIter", 100, 1, 1_000_000);
     double tol = f.number("model.tol", 1e-6, 0, false, 1, true);
 
+    if (family == Family.MLP && (f.has("sweep.alpha") || f.hasUnder("sweep.lambda"))) {
+      f.problem("sweep", "sweep.alpha and sweep.lambda apply to linear and logistic; sweep mlp with sweep.mlp.<param>");
+    }
     List<Double> alphas = f.numbers("sweep.alpha", 0, false, 1, false);
     if (alphas == null && !f.has("sweep.alpha")) alphas = List.of(1.0);
     List<Double> lambdas = f.numbers("sweep.lambda.values", 0, true, Double.MAX_VALUE, false);
@@ -147,17 +166,21 @@ public final class ConfigLoader {
 
     int folds = f.integer("cv.folds", 5, 2, 1000);
     long seed = f.longInteger("cv.seed", 42L);
-    boolean stratify = f.bool("cv.stratify", family != null && family.isClassification());
+    boolean stratify = f.bool("cv.stratify", classification);
     String foldColumn = f.text("cv.foldColumn", null);
-    Metric defaultMetric = family == Family.LOGISTIC ? Metric.LOGLOSS : Metric.RMSE;
+    Metric defaultMetric = classification ? Metric.LOGLOSS : Metric.RMSE;
     Metric metric = f.choice("cv.metric", defaultMetric, Arrays.asList(Metric.values()), Metric::key);
-    if (family != null && !metric.appliesTo(family)) {
+    if (family != null && !metric.appliesToTask(classification)) {
       f.problem("cv.metric", "'" + metric.key() + "' does not apply to model.family " + family.key()
-          + " (use one of " + String.join(", ", Arrays.stream(Metric.values())
-              .filter(m -> m.appliesTo(family)).map(Metric::key).toList()) + ")");
+          + (family == Family.MLP ? " (" + task + ")" : "") + " (use one of " + String.join(", ",
+              Arrays.stream(Metric.values()).filter(m -> m.appliesToTask(classification)).map(Metric::key).toList())
+          + ")");
     }
     SelectionRule rule = f.choice("cv.rule", SelectionRule.MIN, Arrays.asList(SelectionRule.values()),
         SelectionRule::key);
+    if (family == Family.MLP && rule == SelectionRule.ONE_SE) {
+      f.problem("cv.rule", "one-se picks the largest λ and needs a λ path; mlp selects with min");
+    }
 
     String output = f.text("run.output", "ridgeline-out");
     int parallelism = f.integer("run.parallelism", 2, 1, 1024);
@@ -174,8 +197,8 @@ public final class ConfigLoader {
     return new SweepSpec(
         name,
         new DataSpec(path, format, label, features, weight),
-        new ModelSpec(family, standardize, intercept, maxIter, tol),
-        new GridSpec(alphas, lambdas, count, minRatio),
+        new ModelSpec(family, classification, standardize, intercept, maxIter, tol, mlpFixed),
+        new GridSpec(alphas, lambdas, count, minRatio, mlpGrid),
         new CvSpec(folds, seed, stratify, foldColumn, metric, rule),
         new RunSpec(output, parallelism, master, partitions, engine),
         new ReportSpec(coefficients),

@@ -7,13 +7,16 @@ public enum Family {
   /** Squared loss, MLlib {@code LinearRegression}. */
   LINEAR,
   /** Log loss, MLlib {@code LogisticRegression}: binomial for labels {0, 1}, multinomial for 0..K−1. */
-  LOGISTIC;
+  LOGISTIC,
+  /** Ridgeline's data-parallel multilayer perceptron: classification or regression ({@code model.task}). */
+  MLP;
 
   public String key() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  public boolean isClassification() {
-    return this == LOGISTIC;
+  /** Whether λ and α are its grid (linear and logistic) rather than named parameters (mlp). */
+  public boolean isElasticNet() {
+    return this != MLP;
   }
 }

@@ -2,7 +2,6 @@ package io.ridgeline.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -154,13 +153,23 @@ final class Fields {
     return fallback;
   }
 
+  /** Every key below {@code prefix.}, by the rest of its name; all become known. */
+  java.util.Map<String, JsonNode> under(String prefix) {
+    java.util.Map<String, JsonNode> out = new java.util.TreeMap<>();
+    for (Map.Entry<String, JsonNode> e : values.entrySet()) {
+      if (e.getKey().startsWith(prefix + ".")) {
+        known.add(e.getKey());
+        out.put(e.getKey().substring(prefix.length() + 1), e.getValue());
+      }
+    }
+    return out;
+  }
+
   /** Records a problem for every key that no read asked for. */
   void rejectUnknown() {
     for (String key : values.keySet()) {
       if (known.contains(key)) continue;
-      String nearest = known.stream().min(Comparator.comparingInt(k -> editDistance(k, key))).orElse(null);
-      String hint = nearest != null && editDistance(nearest, key) <= Math.max(3, key.length() / 3)
-          ? " (did you mean '" + nearest + "'?)" : "";
+      String hint = Names.nearest(known, key).map(n -> " (did you mean '" + n + "'?)").orElse("");
       problems.add(key + ": unknown key" + hint);
     }
   }
@@ -182,23 +191,5 @@ final class Fields {
   static String show(JsonNode v) {
     if (v == null || v.isNull()) return "null";
     return v.isTextual() ? "'" + v.asText() + "'" : v.toString();
-  }
-
-  /** Levenshtein distance. */
-  static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) prev[j] = j;
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

@@ -46,9 +46,9 @@ public enum Metric {
     };
   }
 
-  /** True when this metric can be defined for some data of the family. */
-  public boolean appliesTo(Family family) {
-    return family.isClassification() ? task != Task.REGRESSION : task == Task.REGRESSION;
+  /** True when this metric can be defined for some data of a classification (or regression) task. */
+  public boolean appliesToTask(boolean classification) {
+    return classification ? task != Task.REGRESSION : task == Task.REGRESSION;
   }
 
   /** Whether {@code a} is a better value than {@code b}. */

@@ -1,5 +1,6 @@
 package io.ridgeline.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -29,13 +30,20 @@ public record SweepSpec(
    */
   public record DataSpec(String path, DataFormat format, String label, List<String> features, String weight) {}
 
-  public record ModelSpec(Family family, boolean standardize, boolean intercept, int maxIter, double tol) {}
+  /**
+   * @param classification logistic, or mlp with {@code model.task: classification}
+   * @param mlp            fixed MLP estimator parameters ({@code model.mlp.<param>}), by name
+   */
+  public record ModelSpec(Family family, boolean classification, boolean standardize, boolean intercept,
+      int maxIter, double tol, java.util.Map<String, JsonNode> mlp) {}
 
   /**
    * @param lambdaValues explicit λ values (sorted decreasing), or null for a path
    * @param pathCount    number of λ on a path from λ_max down to λ_max·pathMinRatio
+   * @param mlp          MLP grid: parameter name → the values to sweep ({@code sweep.mlp.<param>})
    */
-  public record GridSpec(List<Double> alphas, List<Double> lambdaValues, int pathCount, double pathMinRatio) {}
+  public record GridSpec(List<Double> alphas, List<Double> lambdaValues, int pathCount, double pathMinRatio,
+      java.util.Map<String, List<JsonNode>> mlp) {}
 
   /**
    * @param stratify    stratify folds by label (default: true for classification)

@@ -59,11 +59,15 @@ public final class Selection {
     return chosen;
   }
 
-  /** Both rules over all α, then both rules per α (in increasing α). */
+  /**
+   * Both rules over all α, then both rules per α (in increasing α). Points without α and λ (named
+   * parameters, mlp) have no λ path to be simple along: only {@code min} over all.
+   */
   public static List<Choice> choose(List<Scored> points, Metric metric) {
     List<Choice> out = new ArrayList<>();
     Scored overall = best(points, metric);
     out.add(new Choice("all", SelectionRule.MIN, overall));
+    if (Double.isNaN(overall.alpha())) return out;
     out.add(new Choice("all", SelectionRule.ONE_SE, oneSe(onPath(points, overall.alpha()), metric)));
     TreeSet<Double> alphas = new TreeSet<>();
     points.forEach(p -> alphas.add(p.alpha()));

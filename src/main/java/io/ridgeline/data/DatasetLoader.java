@@ -49,7 +49,7 @@ public final class DatasetLoader {
 
   public static LabeledData load(SparkSession spark, SweepSpec spec) {
     DataSpec d = spec.data();
-    boolean classification = spec.model().family().isClassification();
+    boolean classification = spec.model().classification();
     try {
       spark.sparkContext().setJobDescription("load and check " + d.path());
       return check(read(spark, d), d, spec.cv().foldColumn(), classification);

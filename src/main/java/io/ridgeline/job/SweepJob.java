@@ -1,6 +1,7 @@
 package io.ridgeline.job;
 
 import io.ridgeline.config.EngineChoice;
+import io.ridgeline.config.ConfigException;
 import io.ridgeline.config.Family;
 import io.ridgeline.config.Metric;
 import io.ridgeline.config.SweepSpec;
@@ -16,6 +17,7 @@ import io.ridgeline.linear.GaussianEngine;
 import io.ridgeline.linear.LambdaMax;
 import io.ridgeline.linear.LinearRegressionTrainer;
 import io.ridgeline.linear.LogisticRegressionTrainer;
+import io.ridgeline.mlp.MlpTrainer;
 import io.ridgeline.report.ReportWriter;
 import io.ridgeline.report.RunInfo;
 import io.ridgeline.report.Tables;
@@ -63,9 +65,13 @@ public final class SweepJob {
     this.log = log;
   }
 
-  /** What a finished sweep tells its caller. */
-  public record Outcome(String runId, Choice refit, Choice oneSe, Metric metric, int folds,
-      String reports, String model) {}
+  /**
+   * What a finished sweep tells its caller.
+   *
+   * @param oneSe the one-standard-error choice over all α, or null where there is none (mlp)
+   */
+  public record Outcome(String runId, Choice refit, GridPoint refitPoint, Choice oneSe, GridPoint oneSePoint,
+      Metric metric, int folds, String reports, List<String> tables, String model) {}
 
   /** A fresh run id: UTC time and four random hex digits. */
   public static String newRunId() {
@@ -74,11 +80,13 @@ public final class SweepJob {
 
   /** Loads and checks the data and the folds; trains nothing and writes nothing. */
   public String validate() {
+    checkFamilyParameters();
     LabeledData data = DatasetLoader.load(spark, spec);
     FoldedData folded = FoldPlan.assign(spark, data, spec.cv(), spec.run().partitions());
     try {
-      int points = spec.sweep().alphas().size()
-          * (spec.sweep().lambdaValues() != null ? spec.sweep().lambdaValues().size() : spec.sweep().pathCount());
+      int points = spec.model().family() == Family.MLP ? Grid.named(spec.sweep().mlp()).size()
+          : spec.sweep().alphas().size()
+              * (spec.sweep().lambdaValues() != null ? spec.sweep().lambdaValues().size() : spec.sweep().pathCount());
       return describe(folded) + "\ngrid: " + points + " points × " + folded.folds() + " folds = "
           + points * folded.folds() + " trials";
     } finally {
@@ -88,6 +96,7 @@ public final class SweepJob {
 
   /** Loads the data, assigns folds and runs the sweep. */
   public Outcome run(String runId) throws IOException {
+    checkFamilyParameters();
     checkRunId(runId);
     FoldedData folded = FoldPlan.assign(spark, DatasetLoader.load(spark, spec), spec.cv(), spec.run().partitions());
     try {
@@ -112,6 +121,13 @@ public final class SweepJob {
     }
   }
 
+  /** The mlp family's parameters are the estimator's: checked against it before any data is read. */
+  private void checkFamilyParameters() {
+    if (spec.model().family() != Family.MLP) return;
+    List<String> problems = MlpTrainer.problems(spec);
+    if (!problems.isEmpty()) throw new ConfigException(spec.source(), problems);
+  }
+
   private void checkRunId(String runId) throws IOException {
     if (!runId.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException("run id '" + runId + "' may hold only letters, digits, '.', '_' and '-'");
@@ -130,7 +146,7 @@ public final class SweepJob {
     }
     List<GridPoint> grid = buildGrid(folded);
     int k = folded.folds();
-    boolean fullPath = spec.report().coefficients();
+    boolean fullPath = spec.report().coefficients() && spec.model().family().isElasticNet();
     Progress progress = new Progress(grid.size() * k + (fullPath ? grid.size() : 1), log);
     SweepRunner runner = new SweepRunner(spark, spec.run().parallelism(), "ridgeline-" + runId, progress);
     Engine engine = engine(data, runner);
@@ -158,7 +174,7 @@ public final class SweepJob {
     List<Choice> choices = Selection.choose(scored, metric);
     Choice refit = choices.stream()
         .filter(c -> c.scope().equals("all") && c.rule() == spec.cv().rule()).findFirst().orElseThrow();
-    Choice oneSe = choices.get(1);
+    Choice oneSe = choices.size() > 1 ? choices.get(1) : null;
     GridPoint chosen = grid.get(refit.point().point());
 
     // Full-data fits: the whole grid for the coefficient path, or just the chosen point.
@@ -189,10 +205,15 @@ public final class SweepJob {
     writer.stageTable(Tables.SUMMARY, summaryRows, Tables.SUMMARY_SCHEMA);
     writer.stageTable(Tables.SELECTION, selectionRows, Tables.SELECTION_SCHEMA);
     writer.stageTable(Tables.COEFFICIENTS, coefficientRows, Tables.COEFFICIENTS_SCHEMA);
+    List<Row> historyRows = results.stream().filter(t -> t.history() != null)
+        .flatMap(t -> Tables.history(t).stream()).toList();
+    if (!historyRows.isEmpty()) writer.stageTable(Tables.HISTORY, historyRows, Tables.HISTORY_SCHEMA);
+    List<String> tables = writer.tables();
     RunInfo info = runInfo(runId, started, folded, grid.size(), chosen, writer.modelPath().toString(), engine.name());
     writer.stageTable(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA);
     writer.publish();
-    return new Outcome(runId, refit, oneSe, metric, k, spec.run().output(), writer.modelPath().toString());
+    return new Outcome(runId, refit, chosen, oneSe, oneSe == null ? null : grid.get(oneSe.point().point()), metric, k,
+        spec.run().output(), tables, writer.modelPath().toString());
   }
 
   /**
@@ -200,6 +221,9 @@ public final class SweepJob {
    * (linear, up to {@link GaussianEngine#MAX_FEATURES} features); otherwise one MLlib fit per trial.
    */
   private Engine engine(LabeledData data, SweepRunner runner) {
+    if (spec.model().family() == Family.MLP) {
+      return new TrainerEngine("mlp", new MlpTrainer(spec.model(), spec.cv().seed()), runner, spec.cv().metric());
+    }
     Trainer trainer = spec.model().family() == Family.LINEAR
         ? new LinearRegressionTrainer(spec.model(), data.numFeatures())
         : new LogisticRegressionTrainer(spec.model(), data.numFeatures(), data.numClasses());
@@ -211,6 +235,7 @@ public final class SweepJob {
   }
 
   private List<GridPoint> buildGrid(FoldedData folded) {
+    if (spec.model().family() == Family.MLP) return Grid.named(spec.sweep().mlp());
     if (spec.sweep().lambdaValues() != null) return Grid.build(spec.sweep(), alpha -> Double.NaN);
     spark.sparkContext().setJobDescription("λ_max: feature and label moments");
     LabeledData data = folded.source();

@@ -147,7 +147,7 @@ public final class MlpModel extends PredictionModel<Vector, MlpModel> implements
     return scorer().raw(features);
   }
 
-  private Scorer scorer() {
+  Scorer scorer() {
     return new Scorer(net, theta, runMean, runVar, std);
   }
 

@@ -55,6 +55,11 @@ public final class ReportWriter {
     if (!fs.mkdirs(staging)) throw new IOException("cannot create " + staging);
   }
 
+  /** The tables staged so far, in staging order. */
+  public List<String> tables() {
+    return staged.keySet().stream().filter(t -> !t.equals(MODEL)).toList();
+  }
+
   /** Where the selected model is to be saved before publishing. */
   public String stagedModelPath() {
     Path p = new Path(staging, MODEL);

@@ -32,6 +32,7 @@ public final class Tables {
   public static final String SELECTION = "selection";
   public static final String COEFFICIENTS = "coefficients";
   public static final String RUNS = "runs";
+  public static final String HISTORY = "history";
   public static final List<String> ALL = List.of(TRIALS, SUMMARY, SELECTION, COEFFICIENTS, RUNS);
 
   private Tables() {}
@@ -40,12 +41,16 @@ public final class Tables {
     return new StructType()
         .add("point", IntegerType, false)
         .add("params", DataTypes.createMapType(StringType, StringType), false)
-        .add("alpha", DoubleType, false)
-        .add("lambda", DoubleType, false);
+        .add("alpha", DoubleType, true)
+        .add("lambda", DoubleType, true);
   }
 
+  /** point, params, alpha, lambda (null for points without them). */
   private static List<Object> pointValues(GridPoint p) {
-    return new ArrayList<>(List.of(p.id(), p.params(), p.alpha(), p.lambda()));
+    List<Object> v = new ArrayList<>(List.of(p.id(), p.params()));
+    v.add(nan(p.alpha()));
+    v.add(nan(p.lambda()));
+    return v;
   }
 
   public static final StructType TRIALS_SCHEMA = metricColumns(withPoint()
@@ -109,6 +114,26 @@ public final class Tables {
     v.add(c.feature());
     v.add(c.value());
     return RowFactory.create(v.toArray());
+  }
+
+  public static final StructType HISTORY_SCHEMA = withPoint()
+      .add("fold", IntegerType, false)
+      .add("epoch", IntegerType, false)
+      .add("train_loss", DoubleType, true)
+      .add("valid_loss", DoubleType, true);
+
+  /** One row per epoch of an iterative trial (mlp). */
+  public static List<Row> history(TrialResult t) {
+    List<Row> rows = new ArrayList<>();
+    double[][] h = t.history();
+    for (int e = 0; e < h[0].length; e++) {
+      List<Object> v = pointValues(t.point());
+      v.addAll(List.of(t.fold(), e));
+      v.add(nan(h[0][e]));
+      v.add(nan(h[1][e]));
+      rows.add(RowFactory.create(v.toArray()));
+    }
+    return rows;
   }
 
   public static final StructType RUNS_SCHEMA = new StructType()

@@ -17,6 +17,11 @@ public interface FittedModel {
   /** Every coefficient, intercepts included. */
   List<Coefficient> coefficients(List<String> featureNames);
 
+  /** Per-epoch training and validation loss ({@code [0]}, {@code [1]}) for iterative models, else null. */
+  default double[][] history() {
+    return null;
+  }
+
   /** Saves the model in MLlib's format. */
   void save(String path) throws IOException;
 

@@ -41,6 +41,34 @@ public final class Grid {
     return points.stream().map(byPoint::get).toList();
   }
 
+  /**
+   * A grid of named parameters: the product of the value lists, parameters in name order, the last
+   * varying fastest. Values are kept as JSON text ({@code 0.2}, {@code true}, {@code [64,32]}).
+   */
+  public static List<GridPoint> named(java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> lists) {
+    List<java.util.Map<String, String>> combos = new ArrayList<>();
+    combos.add(new java.util.LinkedHashMap<>());
+    for (var e : new java.util.TreeMap<>(lists).entrySet()) {
+      List<java.util.Map<String, String>> next = new ArrayList<>();
+      for (var combo : combos) {
+        for (var v : e.getValue()) {
+          var m = new java.util.LinkedHashMap<>(combo);
+          m.put(e.getKey(), v.isTextual() ? v.asText() : v.toString());
+          next.add(m);
+        }
+      }
+      combos = next;
+    }
+    List<GridPoint> points = new ArrayList<>();
+    for (var combo : combos) points.add(GridPoint.named(points.size(), combo));
+    return points;
+  }
+
+  /** "α=0.5" for a λ path, "" for named points. */
+  public static String pathLabel(List<GridPoint> path) {
+    return path.get(0).isElasticNet() ? "α=" + Format.number(path.get(0).alpha()) : "";
+  }
+
   public static double[] path(double lambdaMax, double minRatio, int count) {
     double[] out = new double[count];
     for (int i = 0; i < count; i++) {

@@ -40,7 +40,7 @@ public final class TrainerEngine implements Engine {
     for (int f = 0; f < k; f++) {
       for (List<GridPoint> path : Grid.byAlpha(grid)) {
         int fold = f;
-        String label = "fold " + (f + 1) + "/" + k + " · α=" + Format.number(path.get(0).alpha());
+        String label = join("fold " + (f + 1) + "/" + k, Grid.pathLabel(path));
         units.add(new WorkUnit<>(label, path.size(), () -> crossValidatePath(folded, fold, label, path),
             trials -> TrialResult.best(trials, metric)));
       }
@@ -52,11 +52,16 @@ public final class TrainerEngine implements Engine {
   public List<FittedModel> fitAll(FoldedData folded, List<GridPoint> points) {
     List<WorkUnit<List<FittedModel>>> units = new ArrayList<>();
     for (List<GridPoint> path : Grid.byAlpha(points)) {
-      String label = "all data · α=" + Format.number(path.get(0).alpha());
+      String label = join("all data", Grid.pathLabel(path));
       units.add(new WorkUnit<>(label, path.size(), () -> fitPath(folded.frame(), "all data", path),
-          models -> models.get(models.size() - 1).nonzero() + " non-zero at the smallest λ"));
+          models -> models.get(models.size() - 1).nonzero() + " non-zero"
+              + (path.get(0).isElasticNet() ? " at the smallest λ" : "")));
     }
     return Grid.inOrder(points, Grid.byAlpha(points), runner.run(units));
+  }
+
+  private static String join(String a, String b) {
+    return b.isEmpty() ? a : a + " · " + b;
   }
 
   /**
@@ -75,7 +80,7 @@ public final class TrainerEngine implements Engine {
     for (int i = 0; i < path.size(); i++) {
       FittedModel m = models.get(i);
       out.add(new TrialResult(path.get(i), fold, folded.rows() - nValid, nValid, m.iterations(), seconds,
-          m.nonzero(), metrics.get(i)));
+          m.nonzero(), metrics.get(i), m.history()));
     }
     return out;
   }

@@ -121,7 +121,7 @@ class ConfigLoaderTest {
 
   @Test
   void unknownChoiceListsTheChoices() {
-    assertEquals(List.of("model.family = 'tree': expected one of linear, logistic"),
+    assertEquals(List.of("model.family = 'tree': expected one of linear, logistic, mlp"),
         problems(MINIMAL, "model.family=tree"));
   }
 

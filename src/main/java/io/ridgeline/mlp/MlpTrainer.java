@@ -1,0 +1,190 @@
+package io.ridgeline.mlp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ridgeline.config.Names;
+import io.ridgeline.config.SweepSpec;
+import io.ridgeline.config.SweepSpec.ModelSpec;
+import io.ridgeline.cv.Predictor;
+import io.ridgeline.data.LabeledData;
+import io.ridgeline.sweep.FittedModel;
+import io.ridgeline.sweep.GridPoint;
+import io.ridgeline.sweep.Trainer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleArrayParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The mlp family in a sweep: one {@link MlpEstimator} fit per trial. Fixed parameters come from
+ * {@code model.mlp.<param>}, the grid point's from {@code sweep.mlp.<param>}; names are the estimator's
+ * own parameter names and values are checked by its own validators.
+ */
+public final class MlpTrainer implements Trainer {
+  /** Parameters Ridgeline sets itself. */
+  private static final Set<String> RESERVED = Set.of(
+      "featuresCol", "labelCol", "weightCol", "predictionCol", "probabilityCol", "task");
+
+  private final ModelSpec spec;
+  private final long seed;
+
+  public MlpTrainer(ModelSpec spec, long seed) {
+    this.spec = spec;
+    this.seed = seed;
+  }
+
+  /** Every problem with {@code model.mlp.*} and {@code sweep.mlp.*}, each naming its key and value. */
+  public static List<String> problems(SweepSpec spec) {
+    List<String> problems = new ArrayList<>();
+    MlpEstimator probe = new MlpEstimator();
+    spec.model().mlp().forEach((name, v) -> check(probe, "model.mlp." + name, name, v, problems));
+    spec.sweep().mlp().forEach((name, values) -> {
+      if (values.isEmpty()) problems.add("sweep.mlp." + name + ": expected at least one value");
+      for (JsonNode v : values) check(probe, "sweep.mlp." + name, name, v, problems);
+    });
+    return problems;
+  }
+
+  private static void check(MlpEstimator probe, String key, String name, JsonNode v, List<String> problems) {
+    if (RESERVED.contains(name)) {
+      problems.add(key + ": set by Ridgeline" + (name.equals("task") ? " (use model.task)" : ""));
+    } else if (!probe.hasParam(name)) {
+      List<String> names = Arrays.stream(probe.params()).map(Param::name).filter(n -> !RESERVED.contains(n)).toList();
+      problems.add(key + ": unknown MLP parameter"
+          + Names.nearest(names, name).map(n -> " (did you mean '" + n + "'?)").orElse(""));
+    } else {
+      try {
+        set(probe, name, v);
+      } catch (IllegalArgumentException e) {
+        problems.add(key + " = " + v + ": " + e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public FittedModel fit(Dataset<Row> rows, GridPoint point) {
+    MlpEstimator e = new MlpEstimator()
+        .setTask(spec.classification() ? "classification" : "regression")
+        .setStandardize(spec.standardize())
+        .setSeed(seed);
+    e.setFeaturesCol(LabeledData.FEATURES);
+    e.setLabelCol(LabeledData.LABEL);
+    e.setWeightCol(LabeledData.WEIGHT);
+    spec.mlp().forEach((name, v) -> set(e, name, v));
+    point.params().forEach((name, text) -> set(e, name, parse(text)));
+    return new Fit(e.fit(rows));
+  }
+
+  /** Sets a parameter from JSON, converting to the parameter's type; the estimator validates the value. */
+  private static void set(MlpEstimator e, String name, JsonNode v) {
+    Param<?> p = e.getParam(name);
+    Object value;
+    if (p instanceof DoubleParam) value = number(v).doubleValue();
+    else if (p instanceof IntParam) value = integer(v);
+    else if (p instanceof LongParam) value = (long) integer(v);
+    else if (p instanceof BooleanParam) {
+      if (!v.isBoolean()) throw new IllegalArgumentException("expected true or false");
+      value = v.booleanValue();
+    } else if (p instanceof IntArrayParam) {
+      List<Integer> ints = new ArrayList<>();
+      if (v.isArray()) v.forEach(x -> ints.add(integer(x)));
+      else ints.add(integer(v));
+      value = ints.stream().mapToInt(Integer::intValue).toArray();
+    } else if (p instanceof DoubleArrayParam) {
+      List<Double> ds = new ArrayList<>();
+      if (v.isArray()) v.forEach(x -> ds.add(number(x).doubleValue()));
+      else ds.add(number(v).doubleValue());
+      value = ds.stream().mapToDouble(Double::doubleValue).toArray();
+    } else {
+      if (!v.isTextual()) throw new IllegalArgumentException("expected text");
+      value = v.asText();
+    }
+    @SuppressWarnings("unchecked")
+    Param<Object> param = (Param<Object>) p;
+    if (!(Boolean) param.isValid().apply(value)) throw new IllegalArgumentException("not a valid value for " + name);
+    e.set(param, value);
+  }
+
+  private static Number number(JsonNode v) {
+    if (!v.isNumber()) throw new IllegalArgumentException("expected a number");
+    return v.numberValue();
+  }
+
+  private static int integer(JsonNode v) {
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) throw new IllegalArgumentException("expected a whole number");
+    return v.intValue();
+  }
+
+  private static JsonNode parse(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(text);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** A trained MLP as the sweep sees it. */
+  private static final class Fit implements FittedModel {
+    private final MlpModel model;
+
+    Fit(MlpModel model) {
+      this.model = model;
+    }
+
+    @Override
+    public Predictor predictor() {
+      return new MlpPredictor(model.scorer(), model.numClasses());
+    }
+
+    @Override
+    public int iterations() {
+      return model.history()[0].length;
+    }
+
+    /** Non-zero parameters (weights, biases, batch-norm scale and shift). */
+    @Override
+    public int nonzero() {
+      int n = 0;
+      for (double t : model.parameters()) if (t != 0) n++;
+      return n;
+    }
+
+    @Override
+    public List<Coefficient> coefficients(List<String> featureNames) {
+      return List.of();
+    }
+
+    @Override
+    public double[][] history() {
+      return model.history();
+    }
+
+    @Override
+    public void save(String path) throws IOException {
+      model.write().overwrite().save(path);
+    }
+  }
+
+  /** Class probabilities (or the prediction) of an {@link MlpModel}, for the scorer. */
+  private record MlpPredictor(MlpModel.Scorer scorer, int numClasses) implements Predictor {
+    @Override
+    public void predict(Vector x, double[] out) {
+      double[] r = scorer.raw(x);
+      System.arraycopy(r, 0, out, 0, r.length);
+    }
+  }
+
+}

@@ -1,0 +1,102 @@
+package io.ridgeline.mlp;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ridgeline.Samples;
+import io.ridgeline.TestSpark;
+import io.ridgeline.config.ConfigException;
+import io.ridgeline.config.SweepSpec;
+import io.ridgeline.job.SweepJob;
+import io.ridgeline.report.Tables;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The mlp family in a sweep: grid of named parameters, reports with a history table, a saved MlpModel. */
+@Tag("slow")
+class MlpSweepTest {
+  private static final SparkSession spark = TestSpark.session();
+  private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+  private static final String WINE_MLP = "data:\n  path: data-samples/wine.csv\n  label: cultivar\n"
+      + "model:\n  family: mlp\n  mlp:\n    hiddenLayers: [16]\n    maxEpochs: 6\n    batchSize: 32\n"
+      + "    learningRate: 0.01\n";
+
+  private static Dataset<Row> table(Path out, String name) {
+    return spark.read().parquet(out.resolve(name).toString());
+  }
+
+  @Test
+  void sweepsNamedParametersAndReportsHistory() throws IOException {
+    Path out = TestSpark.tempDir("mlp-sweep");
+    SweepSpec spec = Samples.spec(WINE_MLP, "sweep.mlp.dropout=[0.0, 0.2]", "sweep.mlp.batchNorm=[false, true]",
+        "cv.folds=3", "cv.metric=accuracy", "run.output=" + out);
+    SweepJob.Outcome o = new SweepJob(spark, spec, QUIET).run("mlp");
+    assertTrue(o.tables().contains(Tables.HISTORY), o.tables().toString());
+    assertEquals(null, o.oneSe(), "one-se needs a λ path");
+
+    List<Row> trials = table(out, Tables.TRIALS).collectAsList();
+    assertEquals(4 * 3, trials.size());
+    for (Row t : trials) {
+      assertTrue(t.isNullAt(t.fieldIndex("alpha")) && t.isNullAt(t.fieldIndex("lambda")));
+      assertEquals(6, (int) t.getAs("iterations"), "epochs run");
+      assertTrue((double) t.getAs("accuracy") > 0.6, "wine accuracy " + t.getAs("accuracy"));
+    }
+    assertEquals(4, trials.stream().map(t -> t.getAs("params").toString()).distinct().count(),
+        "four distinct parameter sets");
+    Row p = table(out, Tables.TRIALS).where(col("point").equalTo(3)).first();
+    assertEquals("true", p.<scala.collection.Map<String, String>>getAs("params").apply("batchNorm"));
+    assertEquals("0.2", p.<scala.collection.Map<String, String>>getAs("params").apply("dropout"));
+
+    Dataset<Row> history = table(out, Tables.HISTORY);
+    assertEquals(4 * 3 * 6, history.count(), "one row per point × fold × epoch");
+    assertEquals(DataTypes.DoubleType, history.schema().apply("train_loss").dataType());
+    assertTrue(history.where(col("epoch").equalTo(5)).agg(org.apache.spark.sql.functions.max("train_loss")).first()
+        .getDouble(0) < history.where(col("epoch").equalTo(0)).agg(org.apache.spark.sql.functions.min("train_loss"))
+        .first().getDouble(0), "training loss falls");
+
+    List<Row> selection = table(out, Tables.SELECTION).collectAsList();
+    assertEquals(1, selection.size());
+    assertEquals("min", selection.get(0).getAs("rule"));
+    assertEquals(0, table(out, Tables.COEFFICIENTS).count(), "no coefficient path for an MLP");
+
+    Row run = table(out, Tables.RUNS).first();
+    assertEquals("mlp", run.getAs("engine"));
+    MlpModel model = MlpModel.load(run.getAs("model_path"));
+    assertEquals(3, model.numClasses());
+    Dataset<Row> data = io.ridgeline.data.DatasetLoader.load(spark, spec).frame();
+    double accuracy = model.transform(data).where(col("prediction").equalTo(col("label"))).count() / 178.0;
+    assertTrue(accuracy > 0.8, "the saved model predicts: accuracy " + accuracy);
+  }
+
+  @Test
+  void mlpParametersAreCheckedAgainstTheEstimatorBeforeAnyData() {
+    SweepSpec spec = Samples.spec(WINE_MLP, "model.mlp.dropuot=0.1", "model.mlp.optimizer=rmsprop",
+        "sweep.mlp.hiddenLayers=[[8], [0]]", "model.mlp.labelCol=x", "data.path=target/never-read.csv");
+    List<String> p = assertThrows(ConfigException.class, () -> new SweepJob(spark, spec, QUIET).run("bad")).problems();
+    assertEquals(4, p.size(), p.toString());
+    assertTrue(p.contains("model.mlp.dropuot: unknown MLP parameter (did you mean 'dropout'?)"), p.toString());
+    assertTrue(p.contains("model.mlp.labelCol: set by Ridgeline"), p.toString());
+    assertTrue(p.stream().anyMatch(x -> x.startsWith("model.mlp.optimizer = \"rmsprop\": ")), p.toString());
+    assertTrue(p.stream().anyMatch(x -> x.startsWith("sweep.mlp.hiddenLayers = [0]: ")), p.toString());
+  }
+
+  @Test
+  void elasticNetKeysAndOneSeAreRefusedForMlp() {
+    List<String> p = assertThrows(ConfigException.class,
+        () -> Samples.spec(WINE_MLP, "sweep.alpha=[0.5]", "cv.rule=one-se")).problems();
+    assertTrue(p.contains("sweep: sweep.alpha and sweep.lambda apply to linear and logistic; "
+        + "sweep mlp with sweep.mlp.<param>"), p.toString());
+    assertTrue(p.contains("cv.rule: one-se picks the largest λ and needs a λ path; mlp selects with min"), p.toString());
+  }
+}

@@ -19,6 +19,7 @@ import io.ridgeline.linear.LinearRegressionTrainer;
 import io.ridgeline.linear.LogisticRegressionTrainer;
 import io.ridgeline.mlp.MlpTrainer;
 import io.ridgeline.report.ReportWriter;
+import io.ridgeline.report.ReportWriter.Table;
 import io.ridgeline.report.RunInfo;
 import io.ridgeline.report.Tables;
 import io.ridgeline.sweep.Engine;
@@ -185,8 +186,6 @@ public final class SweepJob {
     FittedModel chosenModel = models.get(fullPoints.indexOf(chosen));
 
     // Reports.
-    spark.sparkContext().setJobDescription("save the selected model");
-    chosenModel.save(writer.stagedModelPath());
     List<Row> trialRows = results.stream().map(Tables::trial).toList();
     List<Row> summaryRows = new ArrayList<>();
     for (GridPoint p : grid) {
@@ -201,19 +200,24 @@ public final class SweepJob {
         models.get(i).coefficients(data.featureNames()).forEach(c -> coefficientRows.add(Tables.coefficient(p, c)));
       }
     }
-    writer.stageTable(Tables.TRIALS, trialRows, Tables.TRIALS_SCHEMA);
-    writer.stageTable(Tables.SUMMARY, summaryRows, Tables.SUMMARY_SCHEMA);
-    writer.stageTable(Tables.SELECTION, selectionRows, Tables.SELECTION_SCHEMA);
-    writer.stageTable(Tables.COEFFICIENTS, coefficientRows, Tables.COEFFICIENTS_SCHEMA);
+    List<Table> tables = new ArrayList<>(List.of(
+        new Table(Tables.TRIALS, trialRows, Tables.TRIALS_SCHEMA),
+        new Table(Tables.SUMMARY, summaryRows, Tables.SUMMARY_SCHEMA),
+        new Table(Tables.SELECTION, selectionRows, Tables.SELECTION_SCHEMA),
+        new Table(Tables.COEFFICIENTS, coefficientRows, Tables.COEFFICIENTS_SCHEMA)));
     List<Row> historyRows = results.stream().filter(t -> t.history() != null)
         .flatMap(t -> Tables.history(t).stream()).toList();
-    if (!historyRows.isEmpty()) writer.stageTable(Tables.HISTORY, historyRows, Tables.HISTORY_SCHEMA);
-    List<String> tables = writer.tables();
+    if (!historyRows.isEmpty()) tables.add(new Table(Tables.HISTORY, historyRows, Tables.HISTORY_SCHEMA));
     RunInfo info = runInfo(runId, started, folded, grid.size(), chosen, writer.modelPath().toString(), engine.name());
-    writer.stageTable(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA);
+    tables.add(new Table(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA));
+    String modelPath = writer.stagedModelPath();
+    writer.stage(tables, () -> {
+      spark.sparkContext().setJobDescription("save the selected model");
+      chosenModel.save(modelPath);
+    });
     writer.publish();
     return new Outcome(runId, refit, chosen, oneSe, oneSe == null ? null : grid.get(oneSe.point().point()), metric, k,
-        spec.run().output(), tables, writer.modelPath().toString());
+        spec.run().output(), writer.tables(), writer.modelPath().toString());
   }
 
   /**

@@ -1,41 +1,62 @@
 package io.ridgeline.mlp;
 
-import dev.ludovic.netlib.blas.BLAS;
+import breeze.linalg.DenseMatrix;
+import breeze.linalg.operators.HasOps$;
+import breeze.linalg.DenseMatrix$mcD$sp;
+import breeze.generic.UFunc;
 
 /**
- * The one place that talks to BLAS: the three mini-batch matrix products of a dense layer, on
- * row-major {@code double[]} blocks. Everything else in the package works on primitive arrays and
- * never sees a matrix library (or Scala implicits).
+ * The one place that talks to the matrix library: the three mini-batch matrix products of a dense
+ * layer, on row-major {@code double[]} blocks, computed with Breeze ({@code DenseMatrix *}, which calls
+ * BLAS {@code dgemm} through Spark's netlib). Everything else in the package works on primitive arrays
+ * and never sees Breeze or Scala implicits: this class builds Breeze views over the arrays (no copy in)
+ * and copies each product out.
  *
- * <p>BLAS is column-major; a row-major r×c array is the column-major c×r transpose, so each product
- * below is written as the transposed product. With X the m×in layer input, W the out×in weights and
- * D = ∂J/∂Z the m×out gradient at the layer output:
+ * <p>A row-major r×c array is Breeze's column-major c×r matrix, or an r×c matrix viewed transposed.
+ * With X the m×in layer input, W the out×in weights and D = ∂J/∂Z the m×out gradient at the output:
  * <pre>
- *   forward   Z  = X·Wᵀ           dgemm("T","N", out, m, in;  W, X → Zᵀ)
- *   weights   ∂W += Dᵀ·X          dgemm("N","T", in, out, m;  X, D → ∂Wᵀ)
- *   input     ∂X = D·W            dgemm("N","N", in, m, out;  W, D → ∂Xᵀ)
+ *   forward   Z  = X·Wᵀ      as  Zᵀ(out×m)  = W(out×in) · Xᵀ(in×m)
+ *   weights   ∂W += Dᵀ·X     as  ∂Wᵀ(in×out) += Xᵀ(in×m) · D(m×out)
+ *   input     ∂X = D·W       as  ∂Xᵀ(in×m)  = Wᵀ(in×out) · Dᵀ(out×m)
  * </pre>
- * The BLAS is Spark's {@code dev.ludovic.netlib} (native when a system BLAS is installed, otherwise
- * its vectorized Java implementation). Breeze's {@code DenseMatrix *} would call the same routine;
- * calling it directly avoids a copy per product.
  */
 final class Tensors {
-  private static final BLAS BLAS_ = BLAS.getInstance();
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static final UFunc.UImpl2 TIMES = (UFunc.UImpl2) HasOps$.MODULE$.impl_OpMulMatrix_DMD_DMD_eq_DMD();
 
   private Tensors() {}
 
+  /** A column-major rows×cols view of {@code data} from {@code offset} (a row-major cols×rows block). */
+  private static DenseMatrix<Object> colMajor(int rows, int cols, double[] data, int offset) {
+    return new DenseMatrix$mcD$sp(rows, cols, data, offset, rows, false);
+  }
+
+  /** A rows×cols view of a row-major rows×cols block. */
+  private static DenseMatrix<Object> rowMajor(int rows, int cols, double[] data, int offset) {
+    return new DenseMatrix$mcD$sp(rows, cols, data, offset, cols, true);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static double[] times(DenseMatrix<Object> a, DenseMatrix<Object> b) {
+    DenseMatrix<Object> c = (DenseMatrix<Object>) TIMES.apply(a, b);
+    return c.data$mcD$sp();
+  }
+
   /** z[m×out] = x[m×in] · Wᵀ, W = theta[wOff .. wOff + out·in) row-major out×in. */
   static void affine(double[] x, int m, int in, double[] theta, int wOff, int out, double[] z) {
-    BLAS_.dgemm("T", "N", out, m, in, 1.0, theta, wOff, in, x, 0, in, 0.0, z, 0, out);
+    double[] zt = times(rowMajor(out, in, theta, wOff), colMajor(in, m, x, 0));
+    System.arraycopy(zt, 0, z, 0, out * m);
   }
 
   /** grad[wOff ..] (out×in row-major) += dᵀ[out×m] · a[m×in]. */
   static void weightGrad(double[] d, int m, int out, double[] a, int in, double[] grad, int wOff) {
-    BLAS_.dgemm("N", "T", in, out, m, 1.0, a, 0, in, d, 0, out, 1.0, grad, wOff, in);
+    double[] gt = times(colMajor(in, m, a, 0), rowMajor(m, out, d, 0));
+    for (int i = 0; i < in * out; i++) grad[wOff + i] += gt[i];
   }
 
   /** dA[m×in] = d[m×out] · W. */
   static void backprop(double[] d, int m, int out, double[] theta, int wOff, int in, double[] dA) {
-    BLAS_.dgemm("N", "N", in, m, out, 1.0, theta, wOff, in, d, 0, out, 0.0, dA, 0, in);
+    double[] at = times(colMajor(in, out, theta, wOff), colMajor(out, m, d, 0));
+    System.arraycopy(at, 0, dA, 0, in * m);
   }
 }

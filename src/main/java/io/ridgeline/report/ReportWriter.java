@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -67,12 +71,49 @@ public final class ReportWriter {
     return fs.makeQualified(p).toString();
   }
 
-  public void stageTable(String table, List<Row> rows, StructType schema) {
-    Path p = new Path(staging, table);
-    spark.sparkContext().setJobDescription("write report table " + table);
-    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(fs.makeQualified(p).toString());
-    spark.sparkContext().setJobDescription(null);
-    staged.put(table, p);
+  /** A table's rows and schema. */
+  public record Table(String name, List<Row> rows, StructType schema) {}
+
+  /** Work that writes to the staging directory, such as saving the model. */
+  public interface Write {
+    void run() throws IOException;
+  }
+
+  /**
+   * Writes the tables, and {@code more}, to the staging directory concurrently: each is a small,
+   * independent Spark job, so together they take about as long as the slowest.
+   */
+  public void stage(List<Table> tables, Write more) throws IOException {
+    List<Write> writes = new ArrayList<>();
+    for (Table t : tables) {
+      Path p = new Path(staging, t.name());
+      staged.put(t.name(), p);
+      writes.add(() -> {
+        spark.sparkContext().setJobDescription("write report table " + t.name());
+        spark.createDataFrame(t.rows(), t.schema()).coalesce(1).write().parquet(fs.makeQualified(p).toString());
+      });
+    }
+    writes.add(more);
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(4, writes.size()));
+    try {
+      List<Future<Void>> done = new ArrayList<>();
+      for (Write w : writes) {
+        done.add(pool.submit(() -> {
+          w.run();
+          return null;
+        }));
+      }
+      for (Future<Void> f : done) f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) throw io;
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while writing the reports", e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Moves everything staged into place, {@code runs} last; all or nothing. */

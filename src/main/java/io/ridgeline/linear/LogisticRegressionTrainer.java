@@ -25,15 +25,6 @@ public final class LogisticRegressionTrainer implements Trainer {
 
   @Override
   public FittedModel fit(Dataset<Row> rows, GridPoint point) {
-    return fit(rows, point, null);
-  }
-
-  /**
-   * Warm start: L-BFGS/OWL-QN starts from the previous λ's solution ({@code setInitialModel}), as glmnet
-   * walks its path; the optimum is the same, it is reached in fewer iterations.
-   */
-  @Override
-  public FittedModel fit(Dataset<Row> rows, GridPoint point, FittedModel previous) {
     LogisticRegression estimator = new LogisticRegression()
         .setFamily(numClasses == 2 ? "binomial" : "multinomial")
         .setFeaturesCol(LabeledData.FEATURES)
@@ -45,9 +36,6 @@ public final class LogisticRegressionTrainer implements Trainer {
         .setFitIntercept(spec.intercept())
         .setMaxIter(spec.maxIter())
         .setTol(spec.tol());
-    if (previous instanceof MllibFit fit && fit.model() instanceof LogisticRegressionModel start) {
-      estimator.setInitialModel(start);
-    }
     LogisticRegressionModel m = estimator.fit(rows);
     Matrix beta = m.coefficientMatrix();
     int rowsOut = beta.numRows();

@@ -25,11 +25,6 @@ final class MllibFit implements FittedModel {
     this.iterations = iterations;
   }
 
-  /** The MLlib model. */
-  MLWritable model() {
-    return model;
-  }
-
   @Override
   public Predictor predictor() {
     return new LinearPredictor(numClasses, p, coef, intercept);

@@ -5,7 +5,8 @@
  * {@link io.ridgeline.mlp.Optimizer} (SGD/momentum/Nesterov, Adam, AdamW),
  * {@link io.ridgeline.mlp.TrainConfig} (hyper-parameters, learning-rate schedule),
  * {@link io.ridgeline.mlp.Trainer} (sync and local-SGD training over cached dense
- * {@link io.ridgeline.mlp.Shard}s), and {@link io.ridgeline.mlp.Tensors} (the BLAS facade). Imports Spark and nothing else of Ridgeline:
- * {@code sweep} adapts it, not the other way round.
+ * {@link io.ridgeline.mlp.Shard}s), and {@link io.ridgeline.mlp.Tensors} (the facade over Breeze's matrix products). The estimator imports
+ * only Spark and Breeze; {@link io.ridgeline.mlp.MlpTrainer} adapts it to the sweep (and imports
+ * {@code config}, {@code data}, {@code cv}, {@code sweep}).
  */
 package io.ridgeline.mlp;

@@ -12,8 +12,9 @@ import org.apache.spark.sql.Row;
 /**
  * One fit of a {@link Trainer} per trial (the MLlib reference, and any family with a trainer). A unit of
  * work is a (fold, α) path: its λ values are fitted in decreasing order on the fold's training rows,
- * each warm-started from the previous solution where the trainer can, then all of its models are
- * scored in one pass over the validation rows.
+ * then all of its models are scored in one pass over the validation rows. (Warm-starting MLlib's
+ * logistic fits from the previous λ with {@code setInitialModel} was measured and did not help: 158.5 s
+ * against 141.5 s cold on 100,000 × 30, 150 fits.)
  */
 public final class TrainerEngine implements Engine {
   private final String name;
@@ -85,17 +86,12 @@ public final class TrainerEngine implements Engine {
     return out;
   }
 
-  /**
-   * Fits the points of a path in order (λ decreasing), each warm-started from the one before, labelling
-   * each fit's Spark jobs.
-   */
+  /** Fits the points of a path in order (λ decreasing), labelling each fit's Spark jobs. */
   private List<FittedModel> fitPath(Dataset<Row> rows, String label, List<GridPoint> path) {
     List<FittedModel> models = new ArrayList<>(path.size());
-    FittedModel previous = null;
     for (GridPoint p : path) {
       runner.label(label + " · " + p.label());
-      previous = trainer.fit(rows, p, previous);
-      models.add(previous);
+      models.add(trainer.fit(rows, p));
     }
     return models;
   }

@@ -51,7 +51,7 @@ class GradientCheckTest {
     return j;
   }
 
-  static void check(Network net, int classes, double l1, double l2) {
+  static void assertGradientMatchesFiniteDifferences(Network net, int classes, double l1, double l2) {
     Batch b = batch(classes, 99);
     double[] theta = net.init(7);
     // Perturb biases / BN parameters away from their initial 0/1 so every term is exercised.
@@ -77,52 +77,52 @@ class GradientCheckTest {
 
   @Test
   void denseRegressionMse() {
-    check(new Network(new int[] {P, 1}, Activation.RELU, false, 0, false, 0), 0, 0, 0);
+    assertGradientMatchesFiniteDifferences(new Network(new int[] {P, 1}, Activation.RELU, false, 0, false, 0), 0, 0, 0);
   }
 
   @Test
   void reluHidden() {
-    check(new Network(new int[] {P, 6, 4, 1}, Activation.RELU, false, 0, false, 0), 0, 0, 0);
+    assertGradientMatchesFiniteDifferences(new Network(new int[] {P, 6, 4, 1}, Activation.RELU, false, 0, false, 0), 0, 0, 0);
   }
 
   @Test
   void tanhHidden() {
-    check(new Network(new int[] {P, 6, 4, 1}, Activation.TANH, false, 0, false, 0), 0, 0, 0);
+    assertGradientMatchesFiniteDifferences(new Network(new int[] {P, 6, 4, 1}, Activation.TANH, false, 0, false, 0), 0, 0, 0);
   }
 
   @Test
   void sigmoidHidden() {
-    check(new Network(new int[] {P, 6, 4, 1}, Activation.SIGMOID, false, 0, false, 0), 0, 0, 0);
+    assertGradientMatchesFiniteDifferences(new Network(new int[] {P, 6, 4, 1}, Activation.SIGMOID, false, 0, false, 0), 0, 0, 0);
   }
 
   @Test
   void batchNorm() {
-    check(new Network(new int[] {P, 6, 4, 3}, Activation.TANH, true, 0, true, 0), 3, 0, 0);
+    assertGradientMatchesFiniteDifferences(new Network(new int[] {P, 6, 4, 3}, Activation.TANH, true, 0, true, 0), 3, 0, 0);
   }
 
   @Test
   void dropoutWithFixedMask() {
-    check(new Network(new int[] {P, 8, 6, 1}, Activation.SIGMOID, false, 0.3, false, 0), 0, 0, 0);
+    assertGradientMatchesFiniteDifferences(new Network(new int[] {P, 8, 6, 1}, Activation.SIGMOID, false, 0.3, false, 0), 0, 0, 0);
   }
 
   @Test
   void dropoutRatePerLayer() {
-    check(new Network(new int[] {P, 8, 6, 1}, Activation.RELU, true, new double[] {0.4, 0.0}, false, 0), 0, 0, 0);
+    assertGradientMatchesFiniteDifferences(new Network(new int[] {P, 8, 6, 1}, Activation.RELU, true, new double[] {0.4, 0.0}, false, 0), 0, 0, 0);
   }
 
   @Test
   void softmaxCrossEntropyMulticlassWithLabelSmoothing() {
-    check(new Network(new int[] {P, 6, 4}, Activation.TANH, false, 0, true, 0.1), 4, 0, 0);
+    assertGradientMatchesFiniteDifferences(new Network(new int[] {P, 6, 4}, Activation.TANH, false, 0, true, 0.1), 4, 0, 0);
   }
 
   @Test
   void softmaxCrossEntropyBinary() {
-    check(new Network(new int[] {P, 6, 2}, Activation.TANH, false, 0, true, 0), 2, 0, 0);
+    assertGradientMatchesFiniteDifferences(new Network(new int[] {P, 6, 2}, Activation.TANH, false, 0, true, 0), 2, 0, 0);
   }
 
   @Test
   void l1AndL2Penalties() {
-    check(new Network(new int[] {P, 6, 3}, Activation.TANH, true, 0.2, true, 0.05), 3, 0.01, 0.1);
+    assertGradientMatchesFiniteDifferences(new Network(new int[] {P, 6, 3}, Activation.TANH, true, 0.2, true, 0.05), 3, 0.01, 0.1);
   }
 
   @Test

@@ -35,11 +35,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterIT {
   /**
-   * The bundled diabetes sweep, made small: 2 α × 3 λ × 3 folds = 6 cross-validation paths, then 2 full-data
-   * paths; progress lines come as paths finish, so "the middle" of the sweep is observable.
+   * The bundled diabetes sweep, made small: 2 α × 4 λ × 3 folds = 6 cross-validation paths, then 2 full-data
+   * paths. The MLlib engine fits each path with Spark jobs on the executors (the Gaussian engine would
+   * finish the cross-validation in one pass), and progress lines come as paths finish, so "the middle"
+   * of the sweep is observable.
    */
-  private static final List<String> SWEEP = List.of("sweep", "conf/diabetes.yaml",
-      "--set", "sweep.alpha=[0.5, 1]", "--set", "sweep.lambda.path.count=3", "--set", "cv.folds=3");
+  private static final List<String> SWEEP = List.of("sweep", "conf/diabetes.yaml", "--set", "run.engine=mllib",
+      "--set", "sweep.alpha=[0.5, 1]", "--set", "sweep.lambda.path.count=4", "--set", "cv.folds=3");
   private static final double REL_TOL = 1e-9;
   private static final Pattern PROGRESS = Pattern.compile("^\\[\\s*(\\d+)/(\\d+)\\]");
 
@@ -130,40 +132,47 @@ class LocalClusterIT {
   @Order(2)
   void aSweepSurvivesTheLossOfAnExecutor() throws Exception {
     Path out = work.resolve("cluster-b");
-    CountDownLatch progressed = new CountDownLatch(1);
-    AtomicReference<String> lastProgress = new AtomicReference<>();
+    for (int i = 0; i < 100 && !Cluster.executorPids(work.resolve("executors.log")).isEmpty(); i++) {
+      Thread.sleep(200);   // the first sweep's executors are still exiting
+    }
+    // The victim is chosen before the sweep makes progress and killed from the output reader's thread on
+    // the first progress line, so the kill lands right after the first path, whatever the machine's speed.
+    AtomicReference<ProcessHandle> victim = new AtomicReference<>();
+    AtomicReference<String> atKill = new AtomicReference<>();
+    CountDownLatch killed = new CountDownLatch(1);
     long t0 = System.nanoTime();
     Result r;
-    long victim;
-    String atKill;
     try (Script s = new Script(work.resolve("submit-b.log"), line -> {
-      if (PROGRESS.matcher(line).find()) {
-        lastProgress.set(line);
-        progressed.countDown();
+      if (PROGRESS.matcher(line).find() && atKill.get() == null && victim.get() != null) {
+        atKill.set(line);
+        victim.get().destroyForcibly();   // SIGKILL on Linux
+        killed.countDown();
       }
     }, submit(out, "cluster-b"))) {
-      assertTrue(progressed.await(180, TimeUnit.SECONDS), "no progress line within 180 s");
-      List<Long> executors = Cluster.executorPids(work.resolve("executors.log"));
+      List<Long> executors = List.of();
+      for (long deadline = System.nanoTime() + 120_000_000_000L; executors.size() < 2 && System.nanoTime() < deadline; ) {
+        Thread.sleep(200);
+        executors = Cluster.executorPids(work.resolve("executors.log"));
+      }
       assertEquals(2, executors.size(), "one executor per worker: " + executors);
-      victim = executors.get(0);
-      atKill = lastProgress.get();
-      Optional<ProcessHandle> handle = ProcessHandle.of(victim);
-      assertTrue(handle.isPresent(), "executor " + victim + " is alive");
-      assertTrue(handle.get().destroyForcibly(), "kill -9 " + victim);   // SIGKILL on Linux
+      Optional<ProcessHandle> handle = ProcessHandle.of(executors.get(0));
+      assertTrue(handle.isPresent(), "executor " + executors.get(0) + " is alive");
+      victim.set(handle.get());
+      assertTrue(killed.await(180, TimeUnit.SECONDS), "no progress line within 180 s");
       handle.get().onExit().get(30, TimeUnit.SECONDS);
-      System.out.printf("killed executor %d at %.1f s, after: %s%n", victim, seconds(t0), atKill);
+      System.out.printf("killed executor %d at %.1f s, after: %s%n", handle.get().pid(), seconds(t0), atKill.get());
       r = s.await(240);
     }
     System.out.printf("cluster sweep with a lost executor: %.1f s%n", seconds(t0));
     assertEquals(0, r.exit(), r.text());
-    assertFalse(ProcessHandle.of(victim).map(ProcessHandle::isAlive).orElse(false), "the victim is dead");
+    assertFalse(victim.get().isAlive(), "the victim is dead");
 
     // It was the middle of the sweep: progress lines came after the kill.
-    Matcher m = PROGRESS.matcher(atKill);
+    Matcher m = PROGRESS.matcher(atKill.get());
     assertTrue(m.find());
-    assertTrue(Integer.parseInt(m.group(1)) < Integer.parseInt(m.group(2)), "killed before the end: " + atKill);
+    assertTrue(Integer.parseInt(m.group(1)) < Integer.parseInt(m.group(2)), "killed before the end: " + atKill.get());
     List<String> progress = r.lines().stream().filter(l -> PROGRESS.matcher(l).find()).toList();
-    assertTrue(progress.indexOf(atKill) < progress.size() - 1, "progress after the kill:\n" + r.text());
+    assertTrue(progress.indexOf(atKill.get()) < progress.size() - 1, "progress after the kill:\n" + r.text());
 
     Cluster.assertSameReports(localReports(), "local", out, "cluster-b", REL_TOL);
   }

@@ -6,6 +6,7 @@ import io.ridgeline.job.SweepJob;
 import io.ridgeline.job.SweepJob.Outcome;
 import io.ridgeline.sweep.Format;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,16 +22,21 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable)")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--run-id", paramLabel = "ID", description = "the run's id (default: UTC time + random)")
+  @Option(names = "--run-id", paramLabel = "ID", description = "the run's id, or a template such as "
+      + "nightly-{date} ({date} yyyy-MM-dd, {time} HHmmss, {name} the config's name; UTC); default: UTC time + "
+      + "random. Running an unfinished id again resumes it.")
   String runId;
+
+  @Option(names = "--break-lock", description = "remove the lock a dead run left on this run id first")
+  boolean breakLock;
 
   @Override
   public Integer call() throws Exception {
     SweepSpec spec = ConfigLoader.load(config, overrides);
     PrintStream out = System.out;
-    String id = runId != null ? runId : SweepJob.newRunId();
+    String id = runId != null ? SweepJob.expandRunId(runId, spec.name(), Instant.now()) : SweepJob.newRunId();
     out.println("ridgeline sweep " + spec.name() + " · run " + id + " · " + spec.model().family().key());
-    Outcome o = new SweepJob(Sessions.forSpec(spec), spec, out).run(id);
+    Outcome o = new SweepJob(Sessions.forSpec(spec), spec, out).run(id, breakLock);
     String metric = o.metric().key();
     out.println();
     out.printf("selected (%s): %s · cv %s %s ± %s (se over %d folds)%n", o.refit().rule().key(),

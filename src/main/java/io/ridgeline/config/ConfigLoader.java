@@ -68,7 +68,10 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new ConfigException(source, List.of("malformed YAML" + where + ": " + e.getOriginalMessage()));
+      String cause = e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m
+          ? (m.getContext() == null ? "" : m.getContext() + ": ") + m.getProblem()
+          : e.getOriginalMessage().lines().findFirst().orElse("");
+      throw new ConfigException(source, List.of("malformed YAML" + where + ": " + cause));
     }
     List<String> problems = new ArrayList<>();
     StringBuilder effective = new StringBuilder(text);

@@ -65,12 +65,44 @@ public final class FoldPlan {
       }
       framed = withMetadata(framed, data).persist(StorageLevel.MEMORY_AND_DISK());
       long[] sizes = new long[k];
-      for (Row r : framed.groupBy(FoldedData.FOLD).count().collectAsList()) {
-        sizes[r.getInt(0)] = r.getLong(1);
+      int classes = data.numClasses();
+      long[][] perClass = new long[k][Math.max(1, classes)];
+      Column byClass = classes > 0 ? col(LabeledData.LABEL).cast("int") : lit(0);
+      for (Row r : framed.groupBy(col(FoldedData.FOLD), byClass.as("class")).count().collectAsList()) {
+        sizes[r.getInt(0)] += r.getLong(2);
+        perClass[r.getInt(0)][r.getInt(1)] = r.getLong(2);
+      }
+      try {
+        checkEveryFoldHasEveryClass(data, cv, perClass);
+      } catch (DataException e) {
+        framed.unpersist();
+        throw e;
       }
       return new FoldedData(framed, data, k, sizes);
     } finally {
       spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  /**
+   * A fold without a row of some class cannot be scored for it (auc is undefined, the class's log-loss
+   * unmeasured), so every fold must hold every class: refused with the class, its count and the fold.
+   */
+  private static void checkEveryFoldHasEveryClass(LabeledData data, CvSpec cv, long[][] perClass) {
+    int k = perClass.length;
+    for (int c = 0; c < data.numClasses(); c++) {
+      long total = 0;
+      int firstEmpty = -1;
+      for (int f = 0; f < k; f++) {
+        total += perClass[f][c];
+        if (perClass[f][c] == 0 && firstEmpty < 0) firstEmpty = f;
+      }
+      if (firstEmpty < 0) continue;
+      String folds = cv.foldColumn() != null ? "cv.foldColumn '" + cv.foldColumn() + "'" : "cv.folds = " + k;
+      throw new DataException(data.path() + ": class " + c + " of data.label '" + data.labelColumn() + "' ("
+          + total + " rows) is missing from fold " + (firstEmpty + 1) + " of " + k + " (" + folds
+          + "); every fold needs every class: use fewer folds" + (cv.stratify() || cv.foldColumn() != null
+              ? "" : " or cv.stratify: true"));
     }
   }
 

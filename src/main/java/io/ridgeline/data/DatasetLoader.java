@@ -193,7 +193,7 @@ public final class DatasetLoader {
         label.as(LabeledData.LABEL),
         weight.as(LabeledData.WEIGHT)));
     if (foldColumn != null) out.add(col(foldColumn).cast(DataTypes.DoubleType).as(LabeledData.USER_FOLD));
-    return new LabeledData(features.select(out.toArray(new Column[0])), names, numClasses, rows, where);
+    return new LabeledData(features.select(out.toArray(new Column[0])), names, numClasses, rows, where, d.label());
   }
 
   /** Labels must be the class indices 0..K−1, each present, 2 ≤ K ≤ 1000. */
@@ -276,7 +276,9 @@ public final class DatasetLoader {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) t = t.getCause();
     String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    return m.lines().findFirst().orElse(m).trim();
+    // Spark's error class prefix ("[PATH_NOT_FOUND] ") and SQLSTATE suffix say nothing to a user.
+    return m.lines().findFirst().orElse(m).trim()
+        .replaceFirst("^\\[[A-Z_.]+\\] ", "").replaceFirst("\\s*SQLSTATE: \\w+$", "");
   }
 
 }

@@ -10,9 +10,10 @@ import org.apache.spark.sql.Row;
  *
  * @param numClasses 0 for regression, otherwise K (labels are 0..K−1)
  * @param rows       number of rows
+ * @param labelColumn the label's column in the input, for messages
  */
 public record LabeledData(
-    Dataset<Row> frame, List<String> featureNames, int numClasses, long rows, String path) {
+    Dataset<Row> frame, List<String> featureNames, int numClasses, long rows, String path, String labelColumn) {
 
   public static final String FEATURES = "features";
   public static final String LABEL = "label";

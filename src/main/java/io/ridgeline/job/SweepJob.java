@@ -20,6 +20,9 @@ import io.ridgeline.linear.LogisticRegressionTrainer;
 import io.ridgeline.mlp.MlpTrainer;
 import io.ridgeline.report.ReportWriter;
 import io.ridgeline.report.ReportWriter.Table;
+import io.ridgeline.report.RunLock;
+import io.ridgeline.sweep.Checkpoints;
+import io.ridgeline.sweep.Checkpoints.Manifest;
 import io.ridgeline.report.RunInfo;
 import io.ridgeline.report.Tables;
 import io.ridgeline.sweep.Engine;
@@ -42,8 +45,11 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -79,6 +85,28 @@ public final class SweepJob {
     return RUN_ID_TIME.format(Instant.now()) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(1 << 16));
   }
 
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
+
+  /**
+   * A run id from a template: {@code {date}} (yyyy-MM-dd), {@code {time}} (HHmmss), both UTC at
+   * {@code now}, and {@code {name}} (the config's name) are replaced; e.g. {@code nightly-{date}}.
+   */
+  public static String expandRunId(String template, String name, Instant now) {
+    Matcher m = PLACEHOLDER.matcher(template);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = switch (m.group(1)) {
+        case "date" -> DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(now);
+        case "time" -> DateTimeFormatter.ofPattern("HHmmss").withZone(ZoneOffset.UTC).format(now);
+        case "name" -> name;
+        default -> throw new IllegalArgumentException("--run-id " + template + ": unknown placeholder {" + m.group(1)
+            + "} (known: {date}, {time}, {name})");
+      };
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    return m.appendTail(out).toString();
+  }
+
   /** Loads and checks the data and the folds; trains nothing and writes nothing. */
   public String validate() {
     checkFamilyParameters();
@@ -97,11 +125,19 @@ public final class SweepJob {
 
   /** Loads the data, assigns folds and runs the sweep. */
   public Outcome run(String runId) throws IOException {
+    return run(runId, false);
+  }
+
+  /**
+   * Loads the data, assigns folds and runs the sweep; {@code breakLock} first removes a lock a dead
+   * attempt of this run id left behind.
+   */
+  public Outcome run(String runId, boolean breakLock) throws IOException {
     checkFamilyParameters();
     checkRunId(runId);
     FoldedData folded = FoldPlan.assign(spark, DatasetLoader.load(spark, spec), spec.cv(), spec.run().partitions());
     try {
-      return run(folded, runId);
+      return run(folded, runId, breakLock);
     } finally {
       folded.release();
     }
@@ -109,17 +145,90 @@ public final class SweepJob {
 
   /** Runs the sweep on data already loaded and folded (and cached), e.g. by a benchmark. */
   public Outcome run(FoldedData folded, String runId) throws IOException {
+    return run(folded, runId, false);
+  }
+
+  /**
+   * The sweep under the run id's lock. Everything that can be refused — config, data, metric, grid,
+   * run id — is checked before anything is written. An earlier attempt's unit records are reused if
+   * it ran the same config on the same data (and refused otherwise); a failure after that is recorded
+   * in {@code runs} as failed, keeping the records for the next attempt.
+   */
+  private Outcome run(FoldedData folded, String runId, boolean breakLock) throws IOException {
     checkRunId(runId);
     Instant started = Instant.now();
-    ReportWriter writer = new ReportWriter(spark, spec.run().output(), runId);
-    try {
-      writer.open();
-      log.println(describe(folded));
-      return sweep(runId, started, writer, folded);
-    } catch (RuntimeException | IOException e) {
-      writer.close();
-      throw e;
+    LabeledData data = folded.source();
+    Metric metric = spec.cv().metric();
+    if (!metric.appliesTo(data.numClasses())) {
+      throw new IllegalArgumentException("cv.metric " + metric.key() + " needs a binary label, but '"
+          + spec.data().label() + "' has " + data.numClasses() + " classes");
     }
+    List<GridPoint> grid = buildGrid(folded);
+    ReportWriter writer = new ReportWriter(spark, spec.run().output(), runId);
+    try (RunLock lock = writer.lock(breakLock)) {
+      checkNotFinished(writer, runId);
+      Checkpoints checkpoints = writer.checkpoints();
+      Optional<Manifest> earlier = checkpoints.manifest();
+      if (earlier.isPresent()) grid = resumedGrid(earlier.get(), folded, grid, runId);
+      writer.open();
+      if (earlier.isEmpty()) {
+        checkpoints.writeManifest(new Manifest(spec.sha256(), folded.rows(), boxed(folded.foldSizes()), grid));
+      } else {
+        log.println("resuming run " + runId + " from the unit records of an earlier attempt");
+      }
+      log.println(describe(folded));
+      try {
+        return sweep(runId, started, writer, checkpoints, folded, grid);
+      } catch (RuntimeException | IOException | Error e) {
+        recordFailure(writer, runId, started, folded, grid.size(), e);
+        throw e;
+      }
+    }
+  }
+
+  /** Records a failed attempt in {@code runs}; a failure to do so is added to the original error. */
+  private void recordFailure(ReportWriter writer, String runId, Instant started, FoldedData folded, int points,
+      Throwable error) {
+    try {
+      RunInfo info = runInfo(runId, "failed", started, folded, points, null, null, null,
+          DatasetLoader.rootMessage(error));
+      writer.fail(new Table(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA));
+      log.println("recorded run " + runId + " as failed; running it again resumes it");
+    } catch (Exception | Error e) {
+      error.addSuppressed(e);
+    }
+  }
+
+  /**
+   * The grid of the earlier attempt, whose records are to be reused: only if it ran the same config on
+   * the same data (the same rows in the same folds, the same λ path to 1e-9).
+   */
+  private List<GridPoint> resumedGrid(Manifest earlier, FoldedData folded, List<GridPoint> grid, String runId) {
+    if (!earlier.configSha256().equals(spec.sha256())) {
+      throw new IllegalArgumentException("run id '" + runId + "' was started with a different config (sha256 "
+          + earlier.configSha256().substring(0, 12) + "…, this one " + spec.sha256().substring(0, 12)
+          + "…): run it with the same config and overrides, or use a new --run-id");
+    }
+    boolean sameData = earlier.rows() == folded.rows() && earlier.foldSizes().equals(boxed(folded.foldSizes()))
+        && earlier.grid().size() == grid.size();
+    for (int i = 0; sameData && i < grid.size(); i++) {
+      sameData = close(earlier.grid().get(i).lambda(), grid.get(i).lambda())
+          && close(earlier.grid().get(i).alpha(), grid.get(i).alpha());
+    }
+    if (!sameData) {
+      throw new IllegalArgumentException("run id '" + runId + "': the data changed since its earlier attempt ("
+          + earlier.rows() + " rows in folds of " + earlier.foldSizes() + ", now " + folded.rows() + " in "
+          + boxed(folded.foldSizes()) + "): use a new --run-id");
+    }
+    return earlier.grid();
+  }
+
+  private static boolean close(double a, double b) {
+    return Double.compare(a, b) == 0 || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  }
+
+  private static List<Long> boxed(long[] values) {
+    return Arrays.stream(values).boxed().toList();
   }
 
   /** The mlp family's parameters are the estimator's: checked against it before any data is read. */
@@ -133,27 +242,33 @@ public final class SweepJob {
     if (!runId.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException("run id '" + runId + "' may hold only letters, digits, '.', '_' and '-'");
     }
-    if (new ReportWriter(spark, spec.run().output(), runId).published()) {
-      throw new IllegalArgumentException("run id '" + runId + "' already has reports in " + spec.run().output());
+    checkNotFinished(new ReportWriter(spark, spec.run().output(), runId), runId);
+  }
+
+  private void checkNotFinished(ReportWriter writer, String runId) throws IOException {
+    if (writer.status().filter("succeeded"::equals).isPresent()) {
+      throw new IllegalArgumentException("run id '" + runId + "' already finished in " + spec.run().output()
+          + ": use a new --run-id");
     }
   }
 
-  private Outcome sweep(String runId, Instant started, ReportWriter writer, FoldedData folded) throws IOException {
+  private Outcome sweep(String runId, Instant started, ReportWriter writer, Checkpoints checkpoints,
+      FoldedData folded, List<GridPoint> grid) throws IOException {
     LabeledData data = folded.source();
     Metric metric = spec.cv().metric();
-    if (!metric.appliesTo(data.numClasses())) {
-      throw new IllegalArgumentException("cv.metric " + metric.key() + " needs a binary label, but '"
-          + spec.data().label() + "' has " + data.numClasses() + " classes");
-    }
-    List<GridPoint> grid = buildGrid(folded);
     int k = folded.folds();
     boolean fullPath = spec.report().coefficients() && spec.model().family().isElasticNet();
     Progress progress = new Progress(grid.size() * k + (fullPath ? grid.size() : 1), log);
-    SweepRunner runner = new SweepRunner(spark, spec.run().parallelism(), "ridgeline-" + runId, progress);
+    SweepRunner runner = new SweepRunner(spark, spec.run().parallelism(), "ridgeline-" + runId, progress, checkpoints);
     Engine engine = engine(data, runner);
     log.println("engine: " + engine.name() + " · " + grid.size() + " grid points × " + k + " folds");
 
     List<TrialResult> results = engine.crossValidate(folded, grid);
+    if (checkpoints.reusedUnits() > 0) {
+      log.printf(Locale.ROOT, "resume: reused %d recorded unit%s (%d of %d trials); computed the rest%n",
+          checkpoints.reusedUnits(), checkpoints.reusedUnits() == 1 ? "" : "s", checkpoints.reusedTrials(),
+          grid.size() * k);
+    }
 
     // Fold statistics and selection.
     List<Scored> scored = new ArrayList<>();
@@ -208,7 +323,8 @@ public final class SweepJob {
     List<Row> historyRows = results.stream().filter(t -> t.history() != null)
         .flatMap(t -> Tables.history(t).stream()).toList();
     if (!historyRows.isEmpty()) tables.add(new Table(Tables.HISTORY, historyRows, Tables.HISTORY_SCHEMA));
-    RunInfo info = runInfo(runId, started, folded, grid.size(), chosen, writer.modelPath().toString(), engine.name());
+    RunInfo info = runInfo(runId, "succeeded", started, folded, grid.size(), chosen,
+        writer.modelPath().toString(), engine.name(), null);
     tables.add(new Table(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA));
     String modelPath = writer.stagedModelPath();
     writer.stage(tables, () -> {
@@ -258,17 +374,19 @@ public final class SweepJob {
         folded.folds(), Arrays.toString(folded.foldSizes()));
   }
 
-  private RunInfo runInfo(String runId, Instant started, FoldedData folded, int points, GridPoint chosen,
-      String modelPath, String engineName) {
+  /** The run's {@code runs} row; {@code chosen}, {@code modelPath} and {@code engineName} are null for a failed run. */
+  private RunInfo runInfo(String runId, String status, Instant started, FoldedData folded, int points,
+      GridPoint chosen, String modelPath, String engineName, String error) {
     LabeledData d = folded.source();
-    List<Long> sizes = Arrays.stream(folded.foldSizes()).boxed().toList();
-    return new RunInfo(runId, spec.name(), "succeeded", started, Instant.now(),
-        spec.model().family().key(), spec.cv().metric().key(), spec.cv().rule().key(), engineName,
+    return new RunInfo(runId, spec.name(), status, started, Instant.now(),
+        spec.model().family().key(), spec.cv().metric().key(), spec.cv().rule().key(),
+        engineName != null ? engineName : spec.run().engine().key(),
         spec.source(), spec.text(), spec.sha256(),
         spec.data().path(), spec.data().format().key(), d.rows(), d.numFeatures(), d.numClasses(),
-        folded.folds(), sizes, spec.cv().seed(), points,
-        chosen.id(), chosen.alpha(), chosen.lambda(), modelPath,
-        spark.version(), System.getProperty("java.version"), appVersion(), spark.sparkContext().master(), null);
+        folded.folds(), boxed(folded.foldSizes()), spec.cv().seed(), points,
+        chosen == null ? null : chosen.id(), chosen == null ? null : chosen.alpha(),
+        chosen == null ? null : chosen.lambda(), modelPath,
+        spark.version(), System.getProperty("java.version"), appVersion(), spark.sparkContext().master(), error);
   }
 
   /** The application version, from the build. */

@@ -75,8 +75,18 @@ public final class GaussianEngine implements Engine {
   private record FoldSolution(int fold, List<GridPoint> points, List<GaussianSolver.Solution> solutions,
       List<EnumMap<Metric, Double>> metrics, double seconds) {}
 
+  /**
+   * Every fold's trials come from one pass and are scored in one more, so the whole cross-validation is
+   * one recorded unit; its folds still report progress as they are solved.
+   */
   @Override
   public List<TrialResult> crossValidate(FoldedData folded, List<GridPoint> grid) {
+    WorkUnit<List<TrialResult>> all =
+        new WorkUnit<>("gaussian engine · cross-validation", 0, () -> solveAll(folded, grid), trials -> "");
+    return runner.runRecorded(List.of("all-folds"), List.of(all), grid).get(0);
+  }
+
+  private List<TrialResult> solveAll(FoldedData folded, List<GridPoint> grid) {
     int k = folded.folds();
     Gram total = grams(folded).total();
     List<WorkUnit<FoldSolution>> units = new ArrayList<>();

@@ -9,6 +9,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import io.ridgeline.sweep.Checkpoints;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -19,10 +22,15 @@ import org.apache.spark.sql.types.StructType;
  * Writes a run's tables and model so that they appear together or not at all. Everything is written
  * under {@code <output>/_staging/<run_id>/} first (Spark ignores paths that start with '_'); publishing
  * renames each staged directory into place — the model, then the tables, {@code runs} last — and
- * undoes the renames already made if one fails. All through the Hadoop FileSystem API.
+ * undoes the renames already made if one fails. A run that fails publishes only its {@code runs} row,
+ * with status {@code failed} and the error, and keeps its staging directory's {@link Checkpoints}, so
+ * that running it again resumes it; that attempt's {@code runs} row then replaces the failed one. All
+ * through the Hadoop FileSystem API.
  */
 public final class ReportWriter {
   private static final String MODEL = "model";
+  /** Where a failed attempt's {@code runs} row waits while a later attempt publishes. */
+  private static final String FAILED_RUNS = "failed-runs";
 
   private final SparkSession spark;
   private final Path output;
@@ -48,15 +56,45 @@ public final class ReportWriter {
     return new Path(new Path(output, "models"), runId);
   }
 
-  /** True when this run id already has published reports. */
-  public boolean published() throws IOException {
-    return fs.exists(tablePath(Tables.RUNS));
+  /** The status ("succeeded" or "failed") of this run id's published {@code runs} row, if there is one. */
+  public Optional<String> status() throws IOException {
+    Path runs = tablePath(Tables.RUNS);
+    if (!fs.exists(runs)) return Optional.empty();
+    List<Row> rows = spark.read().parquet(fs.makeQualified(runs).toString()).select("status").collectAsList();
+    return Optional.of(rows.isEmpty() ? "failed" : rows.get(0).getString(0));
   }
 
-  /** Creates the staging directory (failing early if the output cannot be written). */
+  /** Locks this run id on the output file system; an output that cannot be written is named as such. */
+  public RunLock lock(boolean breakStale) {
+    try {
+      return RunLock.acquire(fs, output, runId, breakStale);
+    } catch (RunLock.HeldException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("run.output " + output + " cannot be written: " + e.getMessage(), e);
+    }
+  }
+
+  /** The records of this run's finished units, and of an earlier attempt's. */
+  public Checkpoints checkpoints() {
+    return new Checkpoints(fs, staging);
+  }
+
+  /**
+   * Prepares the staging directory: created if new (failing early if the output cannot be written);
+   * an earlier attempt's unit records and manifest are kept, anything else it staged is removed.
+   */
   public void open() throws IOException {
-    if (fs.exists(staging)) fs.delete(staging, true);
-    if (!fs.mkdirs(staging)) throw new IOException("cannot create " + staging);
+    if (!fs.exists(staging) && !fs.mkdirs(staging)) throw new IOException("cannot create " + staging);
+    clearStaged();
+  }
+
+  private void clearStaged() throws IOException {
+    for (FileStatus f : fs.listStatus(staging)) {
+      String name = f.getPath().getName();
+      if (!name.equals(Checkpoints.UNITS) && !name.equals(Checkpoints.MANIFEST)) fs.delete(f.getPath(), true);
+    }
+    staged.clear();
   }
 
   /** The tables staged so far, in staging order. */
@@ -116,7 +154,7 @@ public final class ReportWriter {
     }
   }
 
-  /** Moves everything staged into place, {@code runs} last; all or nothing. */
+  /** Moves everything staged into place, {@code runs} last (replacing a failed attempt's); all or nothing. */
   public void publish() throws IOException {
     List<Path[]> done = new ArrayList<>();
     List<String> order = new ArrayList<>(staged.keySet());
@@ -125,20 +163,38 @@ public final class ReportWriter {
     try {
       for (String name : order) {
         Path target = name.equals(MODEL) ? modelPath() : tablePath(name);
+        if (name.equals(Tables.RUNS) && fs.exists(target)) move(target, new Path(staging, FAILED_RUNS), done);
         if (fs.exists(target)) throw new IOException(target + " already exists");
-        fs.mkdirs(target.getParent());
-        if (!fs.rename(staged.get(name), target)) throw new IOException("cannot move " + name + " to " + target);
-        done.add(new Path[] {staged.get(name), target});
+        move(staged.get(name), target, done);
       }
     } catch (IOException e) {
-      for (Path[] moved : done) fs.rename(moved[1], moved[0]);
+      for (int i = done.size() - 1; i >= 0; i--) fs.rename(done.get(i)[1], done.get(i)[0]);
       throw e;
     }
-    close();
+    discard();
   }
 
-  /** Removes the staging directory (after publishing, or after a failure). */
-  public void close() throws IOException {
+  private void move(Path from, Path to, List<Path[]> done) throws IOException {
+    fs.mkdirs(to.getParent());
+    if (!fs.rename(from, to)) throw new IOException("cannot move " + from + " to " + to);
+    done.add(new Path[] {from, to});
+  }
+
+  /**
+   * Records a failed attempt: its {@code runs} row (status failed, with the error) replaces any earlier
+   * failed row of this run id; everything else it staged is removed, its unit records are kept.
+   */
+  public void fail(Table runs) throws IOException {
+    clearStaged();
+    stage(List.of(runs), () -> {});
+    Path target = tablePath(Tables.RUNS);
+    if (fs.exists(target)) fs.delete(target, true);
+    move(staged.get(Tables.RUNS), target, new ArrayList<>());
+    staged.clear();
+  }
+
+  /** Removes the staging directory, unit records included (after publishing). */
+  public void discard() throws IOException {
     fs.delete(staging, true);
     Path parent = staging.getParent();
     if (fs.exists(parent) && fs.listStatus(parent).length == 0) fs.delete(parent, false);

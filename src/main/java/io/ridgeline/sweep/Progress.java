@@ -3,22 +3,35 @@ package io.ridgeline.sweep;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** One line per finished unit: trials done/total, percent, elapsed, ETA, and what finished. Thread-safe. */
+/**
+ * One line per finished unit: trials done/total, percent, elapsed, ETA, and what finished. Trials an
+ * earlier attempt recorded count as done but not toward the rate behind the ETA. Thread-safe.
+ */
 public final class Progress {
   private final int total;
   private final PrintStream out;
   private final long start = System.nanoTime();
   private int done;
+  private int reused;
 
   public Progress(int total, PrintStream out) {
     this.total = total;
     this.out = out;
   }
 
+  /** Trials recorded by an earlier attempt of the run: done, without a line of their own. */
+  public synchronized void reused(int trials) {
+    done += trials;
+    reused += trials;
+  }
+
+  /** A unit finished {@code trials} trials (a unit of none, which only groups others, prints nothing). */
   public synchronized void finished(int trials, String label, String summary) {
+    if (trials == 0) return;
     done += trials;
     double elapsed = (System.nanoTime() - start) / 1e9;
-    double eta = done == 0 ? 0 : elapsed / done * (total - done);
+    int computed = done - reused;
+    double eta = computed == 0 ? 0 : elapsed / computed * (total - done);
     int width = String.valueOf(total).length();
     out.printf(Locale.ROOT, "[%" + width + "d/%d] %3d%% · %s elapsed · ETA %s · %s%s%n",
         done, total, 100 * done / Math.max(1, total), Format.duration(elapsed), Format.duration(eta),

@@ -17,7 +17,9 @@ import org.apache.spark.sql.SparkSession;
  * at once. Every job goes to the FAIR scheduler pool {@value #POOL} (defined in fairscheduler.xml), so
  * concurrent fits share the executors; a unit's jobs are grouped under its label and a unit may label
  * each job more precisely ({@link #label}), so the Spark UI reads like the sweep. The first failure
- * cancels the rest and is rethrown with the failed unit's label.
+ * cancels the rest and is rethrown with the failed unit's label. Cross-validation units go through
+ * {@link #runRecorded}: a unit an earlier attempt of the run recorded is reused, the others are recorded
+ * as they finish ({@link Checkpoints}).
  */
 public final class SweepRunner {
   public static final String POOL = "ridgeline";
@@ -26,12 +28,14 @@ public final class SweepRunner {
   private final int parallelism;
   private final String jobGroup;
   private final Progress progress;
+  private final Checkpoints checkpoints;
 
-  public SweepRunner(SparkSession spark, int parallelism, String jobGroup, Progress progress) {
+  public SweepRunner(SparkSession spark, int parallelism, String jobGroup, Progress progress, Checkpoints checkpoints) {
     this.spark = spark;
     this.parallelism = parallelism;
     this.jobGroup = jobGroup;
     this.progress = progress;
+    this.checkpoints = checkpoints;
   }
 
   /** A unit that failed, with its label. */
@@ -46,8 +50,40 @@ public final class SweepRunner {
     spark.sparkContext().setJobDescription(description);
   }
 
+  /**
+   * Runs cross-validation units that are identified by {@code keys} (stable across attempts of a run):
+   * the trials of a unit already recorded are read back instead of computed, the others are recorded
+   * as soon as each finishes. Returns every unit's trials, in the units' order.
+   */
+  public List<List<TrialResult>> runRecorded(List<String> keys, List<WorkUnit<List<TrialResult>>> units,
+      List<GridPoint> grid) {
+    List<List<TrialResult>> results = new ArrayList<>(units.size());
+    List<WorkUnit<List<TrialResult>>> todo = new ArrayList<>();
+    List<Integer> todoIndex = new ArrayList<>();
+    for (int i = 0; i < units.size(); i++) {
+      String key = keys.get(i);
+      WorkUnit<List<TrialResult>> unit = units.get(i);
+      List<TrialResult> recorded = checkpoints.find(key, grid).orElse(null);
+      results.add(recorded);
+      if (recorded != null) {
+        progress.reused(recorded.size());
+        continue;
+      }
+      todo.add(new WorkUnit<>(unit.label(), unit.trials(), () -> {
+        List<TrialResult> trials = unit.work().call();
+        checkpoints.record(key, trials);
+        return trials;
+      }, unit.summary()));
+      todoIndex.add(i);
+    }
+    List<List<TrialResult>> computed = run(todo);
+    for (int i = 0; i < todo.size(); i++) results.set(todoIndex.get(i), computed.get(i));
+    return results;
+  }
+
   /** Runs every unit; returns their results in the units' order. */
   public <T> List<T> run(List<WorkUnit<T>> units) {
+    if (units.isEmpty()) return List.of();
     AtomicInteger slots = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
       Thread t = new Thread(r, "ridgeline-worker-" + slots.getAndIncrement());

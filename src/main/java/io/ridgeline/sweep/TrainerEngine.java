@@ -38,15 +38,17 @@ public final class TrainerEngine implements Engine {
   public List<TrialResult> crossValidate(FoldedData folded, List<GridPoint> grid) {
     int k = folded.folds();
     List<WorkUnit<List<TrialResult>>> units = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     for (int f = 0; f < k; f++) {
       for (List<GridPoint> path : Grid.byAlpha(grid)) {
         int fold = f;
         String label = join("fold " + (f + 1) + "/" + k, Grid.pathLabel(path));
         units.add(new WorkUnit<>(label, path.size(), () -> crossValidatePath(folded, fold, label, path),
             trials -> TrialResult.best(trials, metric)));
+        keys.add("fold-" + f + "-from-point-" + path.get(0).id());
       }
     }
-    return runner.run(units).stream().flatMap(List::stream).toList();
+    return runner.runRecorded(keys, units, grid).stream().flatMap(List::stream).toList();
   }
 
   @Override

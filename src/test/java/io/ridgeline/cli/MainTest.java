@@ -83,6 +83,6 @@ class MainTest {
     assertTrue(report.out().contains("summary (logloss over folds)"), report.out());
     Result again = run("sweep", "conf/wine.yaml", "--set", "run.output=" + out, "--run-id", "cli-wine");
     assertEquals(2, again.code());
-    assertEquals("ridgeline: run id 'cli-wine' already has reports in " + out + "\n", again.err());
+    assertEquals("ridgeline: run id 'cli-wine' already finished in " + out + ": use a new --run-id\n", again.err());
   }
 }

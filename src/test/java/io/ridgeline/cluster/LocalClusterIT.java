@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ridgeline.Reports;
 import io.ridgeline.TestSpark;
 import io.ridgeline.cli.Main;
 import io.ridgeline.cluster.Cluster.Result;
@@ -123,9 +124,9 @@ class LocalClusterIT {
     assertEquals(0, r.exit(), r.text());
     assertTrue(r.text().contains("submit: spark://127.0.0.1:"), "submitted to the local cluster:\n" + r.text());
 
-    List<org.apache.spark.sql.Row> runs = Cluster.rows(out, "runs", "cluster-a");
+    List<org.apache.spark.sql.Row> runs = Reports.rows(out, "runs", "cluster-a");
     assertTrue(runs.get(0).<String>getAs("master").startsWith("spark://127.0.0.1:"), "ran on the cluster");
-    Cluster.assertSameReports(localReports(), "local", out, "cluster-a", REL_TOL);
+    Reports.assertSameReports(localReports(), "local", out, "cluster-a", REL_TOL);
   }
 
   @Test
@@ -174,6 +175,6 @@ class LocalClusterIT {
     List<String> progress = r.lines().stream().filter(l -> PROGRESS.matcher(l).find()).toList();
     assertTrue(progress.indexOf(atKill.get()) < progress.size() - 1, "progress after the kill:\n" + r.text());
 
-    Cluster.assertSameReports(localReports(), "local", out, "cluster-b", REL_TOL);
+    Reports.assertSameReports(localReports(), "local", out, "cluster-b", REL_TOL);
   }
 }

@@ -30,14 +30,17 @@ class FoldPlanTest {
   private static final SparkSession spark = TestSpark.session();
   private static final int ROWS = 1003;
 
-  /** 1003 distinct rows; label is 0/1/2 with unequal class sizes. */
+  /**
+   * 1003 distinct rows; label is 0/1/2 with unequal class sizes; the user fold id is 0, 10, 20 or 30
+   * by blocks of ten rows, so every user fold holds every class.
+   */
   private static LabeledData data(int partitions, boolean withUserFold) {
     Random r = new Random(3);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < ROWS; i++) {
       double label = i % 10 < 6 ? 0 : (i % 10 < 9 ? 1 : 2);
       Vector x = Vectors.dense(i, r.nextGaussian());
-      rows.add(RowFactory.create(x, label, 1.0 + (i % 3), (double) (i % 4) * 10));
+      rows.add(RowFactory.create(x, label, 1.0 + (i % 3), (double) (i / 10 % 4) * 10));
     }
     StructType schema = new StructType()
         .add(LabeledData.FEATURES, SQLDataTypes.VectorType())
@@ -46,7 +49,7 @@ class FoldPlanTest {
         .add(LabeledData.USER_FOLD, DataTypes.DoubleType);
     Dataset<Row> frame = spark.createDataFrame(rows, schema).repartition(partitions);
     if (!withUserFold) frame = frame.drop(LabeledData.USER_FOLD);
-    return new LabeledData(frame, List.of("i", "z"), 3, ROWS, "test-data");
+    return new LabeledData(frame, List.of("i", "z"), 3, ROWS, "test-data", "y");
   }
 
   private static CvSpec cv(int folds, long seed, boolean stratify, String foldColumn) {
@@ -119,6 +122,6 @@ class FoldPlanTest {
     FoldedData f = FoldPlan.assign(spark, data(3, true), cv(5, 1, false, LabeledData.USER_FOLD), 2);
     assertEquals(4, f.folds());
     Map<Integer, Integer> m = folds(f);
-    for (Map.Entry<Integer, Integer> e : m.entrySet()) assertEquals(e.getKey() % 4, e.getValue());
+    for (Map.Entry<Integer, Integer> e : m.entrySet()) assertEquals(e.getKey() / 10 % 4, e.getValue());
   }
 }

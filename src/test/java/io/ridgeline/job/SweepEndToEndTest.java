@@ -187,7 +187,7 @@ class SweepEndToEndTest {
     assertEquals((int) table("runs").first().getAs("selected_point"), (int) selected.getAs("selected_point"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new SweepJob(spark, spec, quiet).run("e2e-again"));
-    assertEquals("run id 'e2e-again' already has reports in " + again, e.getMessage());
+    assertEquals("run id 'e2e-again' already finished in " + again + ": use a new --run-id", e.getMessage());
   }
 
   @Test

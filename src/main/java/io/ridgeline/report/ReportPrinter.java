@@ -48,6 +48,10 @@ public final class ReportPrinter {
     out.append(String.format(Locale.ROOT, "data %s · %d rows × %d features · %d folds · metric %s · rule %s%n%n",
         run.getAs("data_path"), (Long) run.getAs("rows"), (Integer) run.getAs("features"),
         (Integer) run.getAs("folds"), metric, run.getAs("rule")));
+    if (!"succeeded".equals(run.getAs("status"))) {
+      return out.append("error: ").append((String) run.getAs("error")).append('\n')
+          .append("(running the same run id again resumes it)\n").toString();
+    }
 
     List<Row> selection = table(spark, output, Tables.SELECTION, id)
         .orderBy(col("scope"), col("alpha"), col("rule")).collectAsList();

@@ -9,6 +9,7 @@ import io.ridgeline.Reports;
 import io.ridgeline.Samples;
 import io.ridgeline.TestSpark;
 import io.ridgeline.config.SweepSpec;
+import io.ridgeline.report.ReportPrinter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,6 +66,9 @@ class ResumeTest {
     assertEquals("failed", failed.get(0).getAs("status"));
     String error = failed.get(0).getAs("error");
     assertTrue(error.contains("models"), error);
+    String report = ReportPrinter.render(spark, out.toString(), "again");
+    assertTrue(report.startsWith("run again (test) · failed · linear"), report);
+    assertTrue(report.contains("error: " + error + "\n"), report);
     for (String table : List.of("trials", "summary", "selection", "coefficients")) {
       assertEquals(List.of(), rows(out, table, "again"), table + " of a failed run");
     }

@@ -82,11 +82,17 @@ public final class ReportWriter {
 
   /**
    * Prepares the staging directory: created if new (failing early if the output cannot be written);
-   * an earlier attempt's unit records and manifest are kept, anything else it staged is removed.
+   * an earlier attempt's unit records and manifest are kept, anything else it staged is removed, and so
+   * is whatever it had moved into place when it died while publishing (its {@code runs} row, moved last,
+   * was not there yet; the caller holds the run id's lock and has checked the run is not finished).
    */
   public void open() throws IOException {
     if (!fs.exists(staging) && !fs.mkdirs(staging)) throw new IOException("cannot create " + staging);
     clearStaged();
+    for (String table : List.of(Tables.TRIALS, Tables.SUMMARY, Tables.SELECTION, Tables.COEFFICIENTS, Tables.HISTORY)) {
+      fs.delete(tablePath(table), true);
+    }
+    fs.delete(modelPath(), true);
   }
 
   private void clearStaged() throws IOException {

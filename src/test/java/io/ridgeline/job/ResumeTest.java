@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Run status and resume, in process: a run that fails is recorded as failed with nothing else visible,
- * keeps the records of its finished units, and running the same run id again reuses them and replaces
- * the failed row. (Killing the driver with SIGKILL is tested with a real process in ResumeIT.)
+ * keeps the records of its finished units, and running the same run id again reuses them, replaces
+ * whatever a dead attempt left half-published, and replaces the failed row. (Killing the driver with SIGKILL is tested with a real process in ResumeIT.)
  */
 @Tag("slow")
 class ResumeTest {
@@ -82,6 +82,9 @@ class ResumeTest {
     assertTrue(other.getMessage().startsWith("run id 'again' was started with a different config"), other.getMessage());
 
     Files.delete(blocker);
+    // As if an attempt had died while publishing, after moving its trials into place (runs comes last):
+    // the next attempt must replace them, not add to them.
+    copyTree(reference.resolve("trials/run_id=reference"), out.resolve("trials/run_id=again"));
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     new SweepJob(spark, spec(out), new PrintStream(log, true, StandardCharsets.UTF_8)).run("again");
     String text = log.toString(StandardCharsets.UTF_8);
@@ -93,6 +96,13 @@ class ResumeTest {
     assertEquals("succeeded", runs.get(0).getAs("status"));
     Reports.assertSameReports(reference, "reference", out, "again", 1e-9);
     assertTrue(!Files.exists(out.resolve("_staging")), "staging removed once published");
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    Files.createDirectories(to.getParent());
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) Files.copy(f, to.resolve(from.relativize(f).toString()));
+    }
   }
 
   @Test

@@ -42,7 +42,10 @@ class EngineAgreementTest {
   private static final SparkSession spark = TestSpark.session();
   private static String data;
 
-  /** 400 rows, 6 correlated features of different scales, one constant-ish, weights in [0.2, 3]. */
+  /**
+   * 400 rows, 6 correlated features of different scales (0.1 to 100, means 0 to 5), weights in
+   * [0.2, 3]; a linear label y and a binary label c drawn from a logistic model of the same features.
+   */
   @BeforeAll
   static void randomizedData() {
     Random r = new Random(2024);
@@ -51,7 +54,7 @@ class EngineAgreementTest {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
       double shared = r.nextGaussian();
-      Object[] v = new Object[8];
+      Object[] v = new Object[9];
       double y = 7;
       for (int j = 0; j < 6; j++) {
         double x = scale[j] * (0.6 * r.nextGaussian() + 0.4 * shared) + j;
@@ -60,11 +63,13 @@ class EngineAgreementTest {
       }
       v[6] = y + r.nextGaussian();
       v[7] = 0.2 + 2.8 * r.nextDouble();
+      double eta = 0.4 * (y - 7 - 0.3 * 4 - 2 * 2) - 0.3;   // centred, |η| mostly below 3
+      v[8] = r.nextDouble() < 1 / (1 + Math.exp(-eta)) ? 1.0 : 0.0;
       rows.add(RowFactory.create(v));
     }
     StructType schema = new StructType();
     for (int j = 0; j < 6; j++) schema = schema.add("x" + j, DataTypes.DoubleType);
-    schema = schema.add("y", DataTypes.DoubleType).add("w", DataTypes.DoubleType);
+    schema = schema.add("y", DataTypes.DoubleType).add("w", DataTypes.DoubleType).add("c", DataTypes.DoubleType);
     data = TestSpark.tempDir("engines").resolve("data.parquet").toString();
     spark.createDataFrame(rows, schema).coalesce(1).write().parquet(data);
   }
@@ -72,8 +77,8 @@ class EngineAgreementTest {
   /** For every full-data fit: F(β_gaussian) ≤ F(β_mllib) in MLlib's own objective. */
   private static void assertObjectiveNoWorseThanMllib(List<Row> ours, List<Row> mllib, boolean standardize,
       boolean intercept) {
-    io.ridgeline.config.SweepSpec spec = Samples.spec("data:\n  path: " + data + "\n  label: y\n  weight: w\n"
-        + "model:\n  family: linear\n", "model.standardize=" + standardize, "model.intercept=" + intercept);
+    io.ridgeline.config.SweepSpec spec = Samples.spec(yaml("linear"),
+        "model.standardize=" + standardize, "model.intercept=" + intercept);
     io.ridgeline.data.LabeledData d = io.ridgeline.data.DatasetLoader.load(spark, spec);
     Gram total = FoldGrams.of(d.frame().withColumn("fold", org.apache.spark.sql.functions.lit(0)), 1, 6).total();
     GaussianSolver objective = new GaussianSolver(total, spec.model());
@@ -99,9 +104,19 @@ class EngineAgreementTest {
     });
   }
 
+  /** The data as a config: label y (linear) or c (logistic), the six features, weights w. */
+  private static String yaml(String family) {
+    return "data:\n  path: " + data + "\n  label: " + (family.equals("linear") ? "y" : "c") + "\n  weight: w\n"
+        + "  features: [x0, x1, x2, x3, x4, x5]\nmodel:\n  family: " + family + "\n";
+  }
+
   private static Path sweep(String engine, boolean standardize, boolean intercept) throws IOException {
+    return sweep("linear", engine, standardize, intercept);
+  }
+
+  private static Path sweep(String family, String engine, boolean standardize, boolean intercept) throws IOException {
     Path out = TestSpark.tempDir("engine-" + engine);
-    new SweepJob(spark, Samples.spec("data:\n  path: " + data + "\n  label: y\n  weight: w\nmodel:\n  family: linear\n",
+    new SweepJob(spark, Samples.spec(yaml(family),
         "model.standardize=" + standardize, "model.intercept=" + intercept,
         "model.tol=1e-12", "model.maxIter=100000", "sweep.alpha=[0, 0.5, 1]",
         "sweep.lambda.path.count=4", "sweep.lambda.path.minRatio=0.01", "cv.folds=3",
@@ -156,6 +171,108 @@ class EngineAgreementTest {
     assertTrue(worstMetric <= tolerance, "metrics differ by " + worstMetric);
     assertTrue(worstCoefficient <= tolerance, "coefficients differ by " + worstCoefficient);
     assertObjectiveNoWorseThanMllib(ca, cb, standardize, intercept);
+    assertEquals(spark.read().parquet(reference.resolve("runs").toString()).first().<Integer>getAs("selected_point"),
+        spark.read().parquet(fast.resolve("runs").toString()).first().<Integer>getAs("selected_point"));
+  }
+
+  /**
+   * MLlib's binomial objective at (β, b₀) on all rows, computed here from its definition: the mean
+   * weighted log-loss + λ[α·Σπ_j|β_j| + ½(1−α)·Σπ_j²β_j²], π_j the weighted unbiased std (standardize)
+   * or 1.
+   */
+  private static double logisticObjective(List<Row> rows, double alpha, double lambda, boolean standardize,
+      double[] beta, double b0) {
+    double sw = 0;
+    double sw2 = 0;
+    double loss = 0;
+    double[] sx = new double[6];
+    double[] sxx = new double[6];
+    for (Row r : rows) {
+      double w = r.getAs("w");
+      double c = r.getAs("c");
+      double eta = b0;
+      for (int j = 0; j < 6; j++) {
+        double x = r.getAs("x" + j);
+        eta += beta[j] * x;
+        sx[j] += w * x;
+        sxx[j] += w * x * x;
+      }
+      loss += w * (Math.log1p(Math.exp(-Math.abs(eta))) + Math.max(eta, 0) - c * eta);
+      sw += w;
+      sw2 += w * w;
+    }
+    double penalty = 0;
+    for (int j = 0; j < 6; j++) {
+      double mean = sx[j] / sw;
+      double pi = standardize ? Math.sqrt((sxx[j] - sw * mean * mean) / (sw - sw2 / sw)) : 1;
+      penalty += alpha * pi * Math.abs(beta[j]) + 0.5 * (1 - alpha) * pi * pi * beta[j] * beta[j];
+    }
+    return loss / sw + lambda * penalty;
+  }
+
+  /**
+   * The logistic engine against MLlib's {@code LogisticRegression} (tol 1e−12): the same sweep gives the
+   * same validation metrics, full-data coefficients (relative to the largest coefficient of the fit,
+   * intercept included) and selected point, and the engine's value of MLlib's objective is never above
+   * MLlib's own.
+   */
+  @ParameterizedTest(name = "logistic standardize={0} intercept={1}")
+  @CsvSource({"true, true", "true, false", "false, true", "false, false"})
+  void logisticEngineAgreesWithMllib(boolean standardize, boolean intercept) throws IOException {
+    long t0 = System.nanoTime();
+    Path fast = sweep("logistic", "auto", standardize, intercept);
+    long t1 = System.nanoTime();
+    Path reference = sweep("logistic", "mllib", standardize, intercept);
+    System.out.printf("logistic sweeps: engine %.1f s, mllib %.1f s%n", (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
+    assertEquals("logistic", spark.read().parquet(fast.resolve("runs").toString()).first().getAs("engine"));
+    assertEquals("mllib", spark.read().parquet(reference.resolve("runs").toString()).first().getAs("engine"));
+
+    List<Row> a = read(fast, "trials", "point", "fold");
+    List<Row> b = read(reference, "trials", "point", "fold");
+    assertEquals(36, a.size());
+    assertEquals(b.size(), a.size());
+    double worstMetric = 0;
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals((double) b.get(i).getAs("lambda"), (double) a.get(i).getAs("lambda"), 0);
+      assertEquals((long) b.get(i).getAs("n_valid"), (long) a.get(i).getAs("n_valid"));
+      for (Metric m : List.of(Metric.LOGLOSS, Metric.AUC, Metric.ACCURACY, Metric.F1)) {
+        worstMetric = Math.max(worstMetric, relative(a.get(i).getAs(m.key()), b.get(i).getAs(m.key()), 1e-12));
+      }
+    }
+
+    List<Row> ca = read(fast, "coefficients", "point", "feature");
+    List<Row> cb = read(reference, "coefficients", "point", "feature");
+    assertEquals(12 * 7, ca.size());
+    java.util.Map<Integer, double[][]> byPoint = new java.util.TreeMap<>();
+    java.util.Map<Integer, double[]> params = new java.util.HashMap<>();
+    for (int side = 0; side < 2; side++) {
+      for (Row r : side == 0 ? ca : cb) {
+        String feature = r.getAs("feature");
+        int point = r.getAs("point");
+        byPoint.computeIfAbsent(point, x -> new double[2][7])[side][feature.equals("(intercept)") ? 6
+            : Integer.parseInt(feature.substring(1))] = r.getAs("value");
+        params.put(point, new double[] {r.getAs("alpha"), r.getAs("lambda")});
+      }
+    }
+    List<Row> rows = spark.read().parquet(data).collectAsList();
+    double worstCoefficient = 0;
+    for (var e : byPoint.entrySet()) {
+      double[] ours = e.getValue()[0];
+      double[] mllib = e.getValue()[1];
+      double largest = java.util.Arrays.stream(mllib).map(Math::abs).max().orElse(0);
+      if (largest == 0) largest = 1;   // no intercept, all zero at λ_max
+      for (int j = 0; j < 7; j++) worstCoefficient = Math.max(worstCoefficient, relative(ours[j], mllib[j], largest));
+      double alpha = params.get(e.getKey())[0];
+      double lambda = params.get(e.getKey())[1];
+      double fOurs = logisticObjective(rows, alpha, lambda, standardize, ours, ours[6]);
+      double fMllib = logisticObjective(rows, alpha, lambda, standardize, mllib, mllib[6]);
+      assertTrue(fOurs <= fMllib + 1e-12 * Math.abs(fMllib),
+          "point " + e.getKey() + ": objective " + fOurs + " above MLlib's " + fMllib);
+    }
+    System.out.printf("logistic engines std=%s int=%s: largest relative difference, metrics %.2e, coefficients %.2e%n",
+        standardize, intercept, worstMetric, worstCoefficient);
+    assertTrue(worstMetric <= 1e-5, "metrics differ by " + worstMetric);
+    assertTrue(worstCoefficient <= 1e-5, "coefficients differ by " + worstCoefficient);
     assertEquals(spark.read().parquet(reference.resolve("runs").toString()).first().<Integer>getAs("selected_point"),
         spark.read().parquet(fast.resolve("runs").toString()).first().<Integer>getAs("selected_point"));
   }

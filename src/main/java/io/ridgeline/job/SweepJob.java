@@ -225,9 +225,11 @@ public final class SweepJob {
    * The engine for this sweep: with {@code run.engine: auto}, a fast engine wherever one applies — the
    * Gaussian engine for linear (up to {@link GaussianEngine#MAX_FEATURES} features), the logistic engine
    * for binomial logistic (up to {@link LogisticEngine#MAX_FEATURES}); otherwise one MLlib fit per trial.
-   * Multinomial logistic stays on MLlib: with α &gt; 0 its solution need not be unique (an L1 penalty on
-   * K class rows is flat along shifts of a feature's coefficients across classes for even K), so no
-   * second solver can promise MLlib's coefficients.
+   * Multinomial logistic stays on MLlib for now: glmnet's per-class partial Newton would carry over for
+   * α &lt; 1, where the optimum is unique, but at α = 1 with an even number of classes the L1 penalty is
+   * flat along shifts of a feature's coefficients across the classes (any shift within the median
+   * interval), so MLlib's OWL-QN stops at one of many optima that a second solver cannot promise to
+   * reproduce.
    */
   private Engine engine(LabeledData data, SweepRunner runner) {
     if (spec.model().family() == Family.MLP) {

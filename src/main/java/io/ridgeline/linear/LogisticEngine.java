@@ -17,7 +17,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
-import org.apache.spark.ml.linalg.Matrices;
+import org.apache.spark.ml.linalg.DenseMatrix;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
@@ -39,8 +39,9 @@ import org.apache.spark.ml.param.ParamMap;
  *
  * <p><b>Models.</b> One model per (training set, α): the k fold training sets and all rows (the
  * full-data fits, so {@link #fitAll} needs no pass of its own). A row of fold f feeds every model
- * whose training set excludes f. All models walk the λ path together, each warm-started from its
- * solution at the previous λ; the first λ starts at β = 0 with the intercept-only optimum.
+ * whose training set excludes f. All models walk the λ path together; the first λ starts at β = 0 with
+ * the intercept-only optimum, every later one from the path's last two or three solutions extrapolated
+ * in log λ (a first Newton step of about 5e−3 instead of 1e−1 on a 10-value path: one pass less a λ).
  *
  * <p><b>One Newton iteration = one pass.</b> At each active model's current (β̂, b̂₀), with
  * p_i = σ(η̂_i), v_i = w_i·p_i(1 − p_i), r_i = w_i(y_i − p_i), one {@code treeAggregate} over the cached
@@ -56,26 +57,35 @@ import org.apache.spark.ml.param.ParamMap;
  *
  * <p><b>Step halving at no extra pass.</b> The pass at the new point also returns the loss there, so
  * F of the previous step is checked by the pass the next step needs anyway: if F rose, the point moves
- * halfway back to the last accepted one and the pass is repeated (glmnet's backtracking). A model has
- * converged at a λ when its Newton step moves no fitted value by more than {@value #NEWTON_TOLERANCE}
- * per standard deviation of a feature (max_j |Δβ_j|·σ_j and the change of the mean η); Newton's
- * quadratic convergence leaves that last step's point some orders of magnitude closer still. Converged
- * models drop out of the following passes. MLlib's {@code tol} and {@code maxIter} are not used: the
- * solution is exact to round-off, as MLlib's would be at tol → 0.
+ * halfway back to the last accepted one and the pass is repeated (glmnet's backtracking).
+ *
+ * <p><b>Convergence</b> is measured in moves of the fitted values: a step's size is max_j |Δβ_j|·σ_j
+ * and the move of the mean η. Newton converges quadratically, so a step d leaves an error of about
+ * C·d² (C estimated from consecutive steps); a model stops when that is below {@value #PREDICTED_ERROR},
+ * and drops out of the following passes. When the error left is already so small that one step with
+ * the last pass's Hessian would finish (a chord step: the new gradient, the old A; error about
+ * C·e·(D + e) when the Hessian is D away), the next pass gathers only loss and gradient, about a fifth
+ * of the work. Typical λ: a Newton pass (step ≈ 5e−3), a Newton pass (≈ 3e−5), a gradient pass. MLlib's
+ * {@code tol} and {@code maxIter} are not used: the solution is exact to ~1e−10, as MLlib's would be at
+ * tol → 0.
  *
  * <p><b>Scoring.</b> One pass at the end scores every model of every fold on that fold's rows
  * (logloss, auc, accuracy, f1 through {@link Evaluation}).
  *
- * <p><b>Cost.</b> Passes ≈ Σ over λ of the Newton iterations of the slowest model (3–4 from a warm start),
- * plus one for the moments and one for scoring; a row costs (k−1+1)·|α| models × (p(p+1)/2 + 2p) multiply-adds
- * a pass. Driver memory is O((k+1)·|α|·p²), hence {@link #MAX_FEATURES}. Multinomial (K ≥ 3) stays on
- * MLlib: see {@code SweepJob.engine}.
+ * <p><b>Cost.</b> About 2 Hessian passes and one gradient pass per λ (100,000 × 30, 5 folds, 3 α,
+ * 10 λ: 32 passes, 7.8 s on 2 cores), plus one for the moments and one for scoring. A row costs k·|α|
+ * models (its own fold's are skipped) × (p(p+1)/2 + 3p) multiply-adds a Hessian pass, done four rows at
+ * a time (a rank-4 update of H). Driver memory is O((k+1)·|α|·p²), hence {@link #MAX_FEATURES}.
+ *
+ * <p><b>Multinomial</b> (K ≥ 3) stays on MLlib (see {@code SweepJob.engine}).
  */
 public final class LogisticEngine implements Engine {
   /** Driver memory and the pass's result grow with (k+1)·|α|·p²/2 doubles. */
   public static final int MAX_FEATURES = 256;
-  /** Convergence of the Newton iterations: largest move of a fitted value (per feature std). */
-  static final double NEWTON_TOLERANCE = 1e-6;
+  /** Convergence: the error left in a fitted value (per feature std), as Newton's convergence predicts it. */
+  static final double PREDICTED_ERROR = 1e-10;
+  /** Or a step at round-off level. */
+  private static final double STEP_FLOOR = 1e-13;
   /** Convergence of coordinate descent on each quadratic approximation. */
   private static final double DESCENT_TOLERANCE = 1e-13;
   private static final int MAX_NEWTON = 100;
@@ -165,7 +175,7 @@ public final class LogisticEngine implements Engine {
     List<List<GridPoint>> paths = Grid.byAlpha(points);
     List<WorkUnit<List<FittedModel>>> units = new ArrayList<>();
     for (List<GridPoint> path : paths) {
-      units.add(new WorkUnit<>("all data · " + Grid.pathLabel(path) + " (solved with the folds)", path.size(), () -> {
+      units.add(new WorkUnit<>("all data · " + Grid.pathLabel(path), path.size(), () -> {
         List<FittedModel> fits = new ArrayList<>();
         for (GridPoint point : path) fits.add(fit(point, full.get(point)));
         return fits;
@@ -177,8 +187,9 @@ public final class LogisticEngine implements Engine {
   /** A genuine MLlib model holding the solution, with the estimator's parameters. */
   private FittedModel fit(GridPoint point, Solution s) {
     LogisticRegression estimator = trainer.estimator(point);
+    // Row-major (transposed) storage, as MLlib's binomial models require.
     LogisticRegressionModel model = new LogisticRegressionModel(estimator.uid(),
-        Matrices.dense(1, p, s.beta()), Vectors.dense(s.intercept()), 2, false);
+        new DenseMatrix(1, p, s.beta().clone(), true), Vectors.dense(s.intercept()), 2, false);
     estimator.copyValues(model, ParamMap.empty());
     return new MllibFit(model, 2, p, s.beta(), new double[] {s.intercept()}, s.iterations());
   }
@@ -224,7 +235,7 @@ public final class LogisticEngine implements Engine {
     final TrainingSet set;
     final int path;
     final double alpha;
-    double lambda;
+    double lambda = Double.NaN;
     double[] beta;
     double b0;
     double[] acceptedBeta;
@@ -233,6 +244,20 @@ public final class LogisticEngine implements Engine {
     int iterations;
     int halvings;
     boolean done;
+    /** The last Newton step's size at this λ (NaN: none yet, or a halving came between). */
+    double lastStep = Double.NaN;
+    /** Estimated constant of quadratic convergence (error ≈ C·step²), carried along the path. */
+    double rate = 1;
+    /** The next pass gathers the Hessian (else only loss and gradient: a chord step). */
+    boolean hessian = true;
+    /** The quadratic model's A, h = Σv·x and s = Σv from the last Hessian pass. */
+    double[] a;
+    double[] h;
+    double s;
+    /** Distance moved since that pass (the staleness of A, in step units). */
+    double sinceHessian;
+    /** The last solutions (β then b₀) and their log λ, newest first, for the warm start. */
+    final java.util.ArrayDeque<double[][]> history = new java.util.ArrayDeque<>();
 
     Model(TrainingSet set, int path, double alpha, int p) {
       this.set = set;
@@ -242,8 +267,34 @@ public final class LogisticEngine implements Engine {
       b0 = set.intercept0;
     }
 
-    void startLambda(double lambda) {
-      this.lambda = lambda;
+    /**
+     * Moves to the next λ, from the path's solutions so far extrapolated in log λ (the polynomial
+     * through the last three, or two): on a smooth path that leaves a first Newton step of O(Δ³)
+     * instead of O(Δ) — two or three passes a λ instead of four or five.
+     */
+    void startLambda(double next) {
+      if (!Double.isNaN(lambda)) {
+        double[] solved = java.util.Arrays.copyOf(beta, beta.length + 1);
+        solved[beta.length] = b0;
+        history.addFirst(new double[][] {solved, {Math.log(lambda)}});
+        if (history.size() > 3) history.removeLast();
+        double t = Math.log(next);
+        double[] guess = new double[solved.length];
+        for (double[][] node : history) {
+          double weight = 1;   // Lagrange basis polynomial of this node at t
+          for (double[][] other : history) {
+            if (other != node) weight *= (t - other[1][0]) / (node[1][0] - other[1][0]);
+          }
+          for (int j = 0; j < guess.length; j++) guess[j] += weight * node[0][j];
+        }
+        if (java.util.Arrays.stream(guess).allMatch(Double::isFinite)) {
+          System.arraycopy(guess, 0, beta, 0, beta.length);
+          b0 = guess[beta.length];
+        }
+      }
+      lambda = next;
+      lastStep = Double.NaN;
+      hessian = true;
       acceptedBeta = null;
       acceptedF = Double.NaN;
       iterations = 0;
@@ -319,7 +370,7 @@ public final class LogisticEngine implements Engine {
         int trials = (int) at.stream().filter(m -> m.set.held < folds).count();   // full-data fits count in fitAll
         long start = System.nanoTime();
         runner.run(List.of(new WorkUnit<>(label + " · " + at.size() + " models", trials,
-            () -> solveLambda(index, at, label), n -> n + " IRLS passes")));
+            () -> solveLambda(index, at, label), passes -> passes)));
         seconds[l] = (System.nanoTime() - start) / 1e9 / Math.max(1, at.size());
         for (Model m : at) {
           int s = sets.indexOf(m.set.held);
@@ -329,23 +380,36 @@ public final class LogisticEngine implements Engine {
       return out;
     }
 
-    /** Newton iterations at λ index l for the given models, until all converge; returns the passes made. */
-    private int solveLambda(int l, List<Model> at, String label) {
+    /**
+     * Newton iterations at λ index l for the given models, until all converge; returns the passes made,
+     * for the progress line.
+     */
+    private String solveLambda(int l, List<Model> at, String label) {
       for (Model m : at) m.startLambda(paths.get(m.path).get(l).lambda());
       int passes = 0;
+      int chord = 0;
       while (true) {
         List<Model> active = at.stream().filter(m -> !m.done).toList();
-        if (active.isEmpty()) return passes;
+        if (active.isEmpty()) {
+          return passes + " IRLS passes" + (chord > 0 ? " (" + chord + " without Hessian)" : "");
+        }
         passes++;
-        runner.label("logistic engine · " + label + " · IRLS pass " + passes + " · " + active.size() + " models");
-        double[] stats = pass(active);
+        if (active.stream().noneMatch(m -> m.hessian)) chord++;
+        runner.label("logistic engine · " + label + " · IRLS pass " + passes + " · " + active.size() + " models"
+            + (active.stream().noneMatch(m -> m.hessian) ? " · gradient only" : ""));
+        boolean[] full = new boolean[active.size()];
+        for (int i = 0; i < full.length; i++) full[i] = active.get(i).hessian;
+        double[] stats = pass(active, full);
         int stride = stride(p);
-        for (int i = 0; i < active.size(); i++) update(active.get(i), stats, i * stride);
+        for (int i = 0; i < active.size(); i++) update(active.get(i), stats, i * stride, full[i]);
       }
     }
 
-    /** One pass: the quadratic-approximation statistics of every active model at its current point. */
-    private double[] pass(List<Model> active) {
+    /**
+     * One pass: the quadratic-approximation statistics of every active model at its current point (only
+     * loss and gradient for the models marked for a chord step).
+     */
+    private double[] pass(List<Model> active, boolean[] full) {
       int n = active.size();
       int[] held = new int[n];
       double[] coef = new double[n * (p + 1)];
@@ -355,11 +419,21 @@ public final class LogisticEngine implements Engine {
         System.arraycopy(m.beta, 0, coef, i * (p + 1), p);
         coef[i * (p + 1) + p] = m.b0;
       }
-      return aggregate(blocks.rdd(), p, held, coef);
+      return aggregate(blocks.rdd(), p, held, full, coef);
     }
 
-    /** Step-halving check, then the Newton step from the pass's statistics at offset o. */
-    private void update(Model m, double[] stats, int o) {
+    /**
+     * Step-halving check, then the step from the pass's statistics at offset o: Newton when the pass
+     * gathered the Hessian ({@code full}), else a chord step with the last Hessian and the new gradient.
+     *
+     * <p>Convergence, in the units of the step (max_j |Δβ_j|·σ_j and the move of the mean η): a Newton
+     * step d leaves an error of about C·d² (quadratic convergence; C = d/d_prev², at least 1, estimated
+     * on consecutive Newton steps); a chord step d with a Hessian from D away leaves about C·d·(D + d).
+     * The model has converged when that is at most {@value #PREDICTED_ERROR}. The next pass skips the
+     * Hessian when one chord step is predicted to get there: C·e·(D + e) ≤ {@value #PREDICTED_ERROR}
+     * with e the current error — in practice the third pass of a λ costs a fifth of the others.
+     */
+    private void update(Model m, double[] stats, int o, boolean full) {
       double f = m.objective(stats[o]);
       if (m.acceptedBeta != null && f > m.acceptedF + 1e-12 * Math.abs(m.acceptedF)) {
         if (++m.halvings > MAX_HALVINGS) {
@@ -370,13 +444,16 @@ public final class LogisticEngine implements Engine {
         }
         for (int j = 0; j < p; j++) m.beta[j] = 0.5 * (m.beta[j] + m.acceptedBeta[j]);
         m.b0 = 0.5 * (m.b0 + m.acceptedB0);
+        m.lastStep = Double.NaN;
+        m.hessian = true;
         return;
       }
       m.acceptedBeta = m.beta.clone();
       m.acceptedB0 = m.b0;
       m.acceptedF = f;
       m.iterations++;
-      double[] next = newton(m, stats, o);
+      if (full) quadraticModel(m, stats, o);
+      double[] next = step(m, stats[o + 2], stats, o + 3 + p);
       double nextB0 = next[p];
       double step = 0;
       double meanMove = nextB0 - m.b0;
@@ -386,19 +463,28 @@ public final class LogisticEngine implements Engine {
         meanMove += d * m.set.mean[j];
       }
       step = Math.max(step, Math.abs(meanMove));
+      double error;
+      if (full) {
+        if (!Double.isNaN(m.lastStep) && m.lastStep > 0) m.rate = Math.max(1, step / (m.lastStep * m.lastStep));
+        m.lastStep = step;
+        m.sinceHessian = step;
+        error = m.rate * step * step;
+      } else {
+        error = m.rate * step * (m.sinceHessian + step);
+        m.sinceHessian += step;
+      }
       m.beta = java.util.Arrays.copyOf(next, p);
       m.b0 = nextB0;
-      if (step <= NEWTON_TOLERANCE || m.iterations >= MAX_NEWTON) m.done = true;
+      m.done = step <= STEP_FLOOR || error <= PREDICTED_ERROR || m.iterations >= MAX_NEWTON;
+      m.hessian = !(m.rate * error * (m.sinceHessian + error) <= PREDICTED_ERROR);
     }
 
-    /** The minimizer (β, b₀) of the penalized quadratic approximation at the model's point. */
-    private double[] newton(Model m, double[] stats, int o) {
+    /** A, h and s of the quadratic model from a Hessian pass: A = (H − hhᵀ/s)/W (or H/W). */
+    private void quadraticModel(Model m, double[] stats, int o) {
       double w = m.set.weight;
       double s = stats[o + 1];
-      double sr = stats[o + 2];
       int h = o + 3;
-      int g = h + p;
-      int hh = g + p;
+      int hh = h + 2 * p;
       boolean intercept = spec.intercept();
       double[] a = new double[p * p];
       for (int j = 0; j < p; j++) {
@@ -409,21 +495,31 @@ public final class LogisticEngine implements Engine {
           a[j * p + i] = v;
         }
       }
+      m.a = a;
+      m.h = java.util.Arrays.copyOfRange(stats, h, h + p);
+      m.s = s;
+    }
+
+    /**
+     * The minimizer (β, b₀) of the penalized quadratic model at the model's point, given Σr and
+     * g = Σr·x (at {@code stats[g..]}) from this pass.
+     */
+    private double[] step(Model m, double sr, double[] stats, int g) {
+      double w = m.set.weight;
+      boolean intercept = spec.intercept();
       double[] c = new double[p];
       for (int j = 0; j < p; j++) {
         double aBeta = 0;
-        for (int i = 0; i < p; i++) aBeta += a[j * p + i] * m.beta[i];
-        c[j] = aBeta + (stats[g + j] - (intercept ? stats[h + j] * sr / s : 0)) / w;
+        for (int i = 0; i < p; i++) aBeta += m.a[j * p + i] * m.beta[i];
+        c[j] = aBeta + (stats[g + j] - (intercept ? m.h[j] * sr / m.s : 0)) / w;
       }
       double[] next = java.util.Arrays.copyOf(m.beta, p + 1);
-      new ElasticNetQuadratic(p, a, c, m.set.penalty, m.set.sigma, DESCENT_TOLERANCE)
+      new ElasticNetQuadratic(p, m.a, c, m.set.penalty, m.set.sigma, DESCENT_TOLERANCE)
           .minimize(next, m.lambda * m.alpha, m.lambda * (1 - m.alpha));
       if (intercept) {
         double hDelta = 0;
-        for (int j = 0; j < p; j++) hDelta += stats[h + j] * (m.beta[j] - next[j]);
-        next[p] = m.b0 + (hDelta + sr) / s;
-      } else {
-        next[p] = 0;
+        for (int j = 0; j < p; j++) hDelta += m.h[j] * (m.beta[j] - next[j]);
+        next[p] = m.b0 + (hDelta + sr) / m.s;
       }
       return next;
     }
@@ -461,11 +557,11 @@ public final class LogisticEngine implements Engine {
    * The pass: for models i with held-out fold {@code held[i]} and (β, b̃₀) at {@code coef[i(p+1)..]},
    * every row outside the held-out fold adds its terms. Static, so the closure ships only arrays.
    */
-  static double[] aggregate(JavaRDD<RowBlocks.Block> blocks, int p, int[] held, double[] coef) {
+  static double[] aggregate(JavaRDD<RowBlocks.Block> blocks, int p, int[] held, boolean[] full, double[] coef) {
     int stride = stride(p);
     return blocks.treeAggregate(new double[held.length * stride],
         (acc, b) -> {
-          accumulate(b, p, held, coef, acc);
+          accumulate(b, p, held, full, coef, acc);
           return acc;
         },
         (x, y) -> {
@@ -474,21 +570,28 @@ public final class LogisticEngine implements Engine {
         }, 2);
   }
 
-  private static void accumulate(RowBlocks.Block b, int p, int[] held, double[] coef, double[] acc) {
+  static void accumulate(RowBlocks.Block b, int p, int[] held, boolean[] full, double[] coef, double[] acc) {
     int stride = stride(p);
     double[] x = b.x();
+    double[] ys = b.y();
+    double[] ws = b.w();
+    int[] folds = b.fold();
+    // Rows wait in groups of four for one rank-4 update of h, g and H (4 multiply-adds per load and
+    // store of a sum; 3.5× faster than row by row).
+    int[] rows = new int[4];
+    double[] v = new double[4];
+    double[] r = new double[4];
     for (int m = 0; m < held.length; m++) {
       int co = m * (p + 1);
       double b0 = coef[co + p];
       int o = m * stride;
-      int h = o + 3;
-      int g = h + p;
-      int hh = g + p;
+      int g = o + 3 + p;
       double loss = 0;
       double sv = 0;
       double sr = 0;
+      int pending = 0;
       for (int i = 0; i < b.n(); i++) {
-        if (b.fold()[i] == held[m]) continue;
+        if (folds[i] == held[m]) continue;
         int xo = i * p;
         double eta = b0;
         for (int j = 0; j < p; j++) eta += coef[co + j] * x[xo + j];
@@ -502,25 +605,63 @@ public final class LogisticEngine implements Engine {
           prob = e / (1 + e);
           comp = 1 / (1 + e);
         }
-        double y = b.y()[i];
-        double w = b.w()[i];
-        loss += w * ((eta >= 0 ? (1 - y) * eta : -y * eta) + Math.log1p(e));
-        double v = w * prob * comp;
-        double r = w * (y - prob);
-        sv += v;
-        sr += r;
-        for (int j = 0; j < p; j++) {
-          double xj = x[xo + j];
-          double vx = v * xj;
-          acc[h + j] += vx;
-          acc[g + j] += r * xj;
-          int base = hh + j * (j + 1) / 2;
-          for (int q = 0; q <= j; q++) acc[base + q] += vx * x[xo + q];
+        double y = ys[i];
+        double w = ws[i];
+        loss += w * ((eta >= 0 ? (1 - y) * eta : -y * eta) + Math.log(1 + e));   // log1p: 1e−16 better, 3× slower
+        if (!full[m]) {
+          double res = w * (y - prob);
+          sr += res;
+          for (int j = 0; j < p; j++) acc[g + j] += res * x[xo + j];
+          continue;
+        }
+        rows[pending] = xo;
+        v[pending] = w * prob * comp;
+        r[pending] = w * (y - prob);
+        sv += v[pending];
+        sr += r[pending];
+        if (++pending == 4) {
+          rank4(acc, o + 3, p, x, rows, v, r);
+          pending = 0;
         }
       }
+      for (int u = pending; u < 4; u++) {
+        rows[u] = rows[0];
+        v[u] = 0;
+        r[u] = 0;
+      }
+      if (pending > 0) rank4(acc, o + 3, p, x, rows, v, r);
       acc[o] += loss;
       acc[o + 1] += sv;
       acc[o + 2] += sr;
+    }
+  }
+
+  /**
+   * Four rows (offsets {@code rows} in x, weights v and residuals r) into h = Σv·x, g = Σr·x and
+   * H = Σv·xxᵀ, laid out from {@code at} as in {@link #stride}.
+   */
+  private static void rank4(double[] acc, int at, int p, double[] x, int[] rows, double[] v, double[] r) {
+    int a = rows[0];
+    int b = rows[1];
+    int c = rows[2];
+    int d = rows[3];
+    int g = at + p;
+    int hh = g + p;
+    for (int j = 0; j < p; j++) {
+      double xa = x[a + j];
+      double xb = x[b + j];
+      double xc = x[c + j];
+      double xd = x[d + j];
+      double ja = v[0] * xa;
+      double jb = v[1] * xb;
+      double jc = v[2] * xc;
+      double jd = v[3] * xd;
+      acc[at + j] += ja + jb + jc + jd;
+      acc[g + j] += r[0] * xa + r[1] * xb + r[2] * xc + r[3] * xd;
+      int base = hh + j * (j + 1) / 2;
+      for (int q = 0; q <= j; q++) {
+        acc[base + q] += ja * x[a + q] + jb * x[b + q] + jc * x[c + q] + jd * x[d + q];
+      }
     }
   }
 

@@ -146,7 +146,7 @@ public final class LogisticEngine implements Engine {
           for (int l = 0; l < paths.get(a).size(); l++) {
             Solution s = solutions[f][a][l];
             out.add(new TrialResult(order.get(m), f, folded.rows() - nValid, nValid, s.iterations(),
-                fitting.seconds[l] + scoring, nonzero(s.beta()), evaluations[f][m].metrics()));
+                fitting.seconds[l] + scoring, MllibFit.nonzero(s.beta()), evaluations[f][m].metrics()));
             m++;
           }
         }
@@ -192,12 +192,6 @@ public final class LogisticEngine implements Engine {
         new DenseMatrix(1, p, s.beta().clone(), true), Vectors.dense(s.intercept()), 2, false);
     estimator.copyValues(model, ParamMap.empty());
     return new MllibFit(model, 2, p, s.beta(), new double[] {s.intercept()}, s.iterations());
-  }
-
-  private static int nonzero(double[] beta) {
-    int n = 0;
-    for (double b : beta) if (b != 0) n++;
-    return n;
   }
 
   /** One training set's constants: the rows of every fold but {@code held} ({@code held} = k: all). */

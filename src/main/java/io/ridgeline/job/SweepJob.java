@@ -16,6 +16,7 @@ import io.ridgeline.data.LabeledData;
 import io.ridgeline.linear.GaussianEngine;
 import io.ridgeline.linear.LambdaMax;
 import io.ridgeline.linear.LinearRegressionTrainer;
+import io.ridgeline.linear.LogisticEngine;
 import io.ridgeline.linear.LogisticRegressionTrainer;
 import io.ridgeline.mlp.MlpTrainer;
 import io.ridgeline.report.ReportWriter;
@@ -337,21 +338,31 @@ public final class SweepJob {
   }
 
   /**
-   * The engine for this sweep: with {@code run.engine: auto}, the Gaussian engine wherever it applies
-   * (linear, up to {@link GaussianEngine#MAX_FEATURES} features); otherwise one MLlib fit per trial.
+   * The engine for this sweep: with {@code run.engine: auto}, a fast engine wherever one applies — the
+   * Gaussian engine for linear (up to {@link GaussianEngine#MAX_FEATURES} features), the logistic engine
+   * for binomial logistic (up to {@link LogisticEngine#MAX_FEATURES}); otherwise one MLlib fit per trial.
+   * Multinomial logistic stays on MLlib for now: glmnet's per-class partial Newton would carry over for
+   * α &lt; 1, where the optimum is unique, but at α = 1 with an even number of classes the L1 penalty is
+   * flat along shifts of a feature's coefficients across the classes (any shift within the median
+   * interval), so MLlib's OWL-QN stops at one of many optima that a second solver cannot promise to
+   * reproduce.
    */
   private Engine engine(LabeledData data, SweepRunner runner) {
     if (spec.model().family() == Family.MLP) {
       return new TrainerEngine("mlp", new MlpTrainer(spec.model(), spec.cv().seed()), runner, spec.cv().metric());
     }
+    boolean auto = spec.run().engine() == EngineChoice.AUTO;
+    if (auto && spec.model().family() == Family.LINEAR && data.numFeatures() <= GaussianEngine.MAX_FEATURES) {
+      return new GaussianEngine(spec.model(), data.numFeatures(), runner, spec.cv().metric());
+    }
+    if (auto && spec.model().family() == Family.LOGISTIC && data.numClasses() == 2
+        && data.numFeatures() <= LogisticEngine.MAX_FEATURES) {
+      return new LogisticEngine(spec.model(), data.numFeatures(), runner);
+    }
     Trainer trainer = spec.model().family() == Family.LINEAR
         ? new LinearRegressionTrainer(spec.model(), data.numFeatures())
         : new LogisticRegressionTrainer(spec.model(), data.numFeatures(), data.numClasses());
-    boolean gaussian = spec.run().engine() == EngineChoice.AUTO && spec.model().family() == Family.LINEAR
-        && data.numFeatures() <= GaussianEngine.MAX_FEATURES;
-    return gaussian
-        ? new GaussianEngine(spec.model(), data.numFeatures(), runner, spec.cv().metric())
-        : new TrainerEngine("mllib", trainer, runner, spec.cv().metric());
+    return new TrainerEngine("mllib", trainer, runner, spec.cv().metric());
   }
 
   private List<GridPoint> buildGrid(FoldedData folded) {

@@ -107,7 +107,7 @@ public final class GaussianEngine implements Engine {
         m.put(Metric.MAE, mae[s.fold()][i]);
         GaussianSolver.Solution solution = s.solutions().get(i);
         out.add(new TrialResult(s.points().get(i), s.fold(), folded.rows() - nValid, nValid, solution.sweeps(),
-            s.seconds() / s.points().size(), nonzero(solution.beta()), m));
+            s.seconds() / s.points().size(), MllibFit.nonzero(solution.beta()), m));
       }
     }
     return out;
@@ -236,12 +236,6 @@ public final class GaussianEngine implements Engine {
     return path.stream().mapToDouble(GridPoint::lambda).toArray();
   }
 
-  private static int nonzero(double[] beta) {
-    int n = 0;
-    for (double b : beta) if (b != 0) n++;
-    return n;
-  }
-
   private String best(FoldSolution s) {
     int best = 0;
     for (int i = 1; i < s.metrics().size(); i++) {
@@ -278,7 +272,7 @@ public final class GaussianEngine implements Engine {
 
     @Override
     public int nonzero() {
-      return GaussianEngine.nonzero(solution.beta());
+      return MllibFit.nonzero(solution.beta());
     }
 
     @Override

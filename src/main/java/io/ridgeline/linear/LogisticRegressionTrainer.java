@@ -25,7 +25,20 @@ public final class LogisticRegressionTrainer implements Trainer {
 
   @Override
   public FittedModel fit(Dataset<Row> rows, GridPoint point) {
-    LogisticRegression estimator = new LogisticRegression()
+    LogisticRegressionModel m = estimator(point).fit(rows);
+    Matrix beta = m.coefficientMatrix();
+    int rowsOut = beta.numRows();
+    double[] coef = new double[rowsOut * numFeatures];
+    for (int k = 0; k < rowsOut; k++) {
+      for (int j = 0; j < numFeatures; j++) coef[k * numFeatures + j] = beta.apply(k, j);
+    }
+    int iterations = m.hasSummary() ? m.summary().totalIterations() : 0;
+    return new MllibFit(m, numClasses, numFeatures, coef, m.interceptVector().toArray(), iterations);
+  }
+
+  /** The MLlib estimator of a grid point. */
+  LogisticRegression estimator(GridPoint point) {
+    return new LogisticRegression()
         .setFamily(numClasses == 2 ? "binomial" : "multinomial")
         .setFeaturesCol(LabeledData.FEATURES)
         .setLabelCol(LabeledData.LABEL)
@@ -36,14 +49,5 @@ public final class LogisticRegressionTrainer implements Trainer {
         .setFitIntercept(spec.intercept())
         .setMaxIter(spec.maxIter())
         .setTol(spec.tol());
-    LogisticRegressionModel m = estimator.fit(rows);
-    Matrix beta = m.coefficientMatrix();
-    int rowsOut = beta.numRows();
-    double[] coef = new double[rowsOut * numFeatures];
-    for (int k = 0; k < rowsOut; k++) {
-      for (int j = 0; j < numFeatures; j++) coef[k * numFeatures + j] = beta.apply(k, j);
-    }
-    int iterations = m.hasSummary() ? m.summary().totalIterations() : 0;
-    return new MllibFit(m, numClasses, numFeatures, coef, m.interceptVector().toArray(), iterations);
   }
 }

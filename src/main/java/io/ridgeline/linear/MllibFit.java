@@ -37,6 +37,11 @@ final class MllibFit implements FittedModel {
 
   @Override
   public int nonzero() {
+    return nonzero(coef);
+  }
+
+  /** Non-zero entries of a coefficient vector. */
+  static int nonzero(double[] coef) {
     int n = 0;
     for (double c : coef) if (c != 0) n++;
     return n;

@@ -1,6 +1,8 @@
 /**
  * Linear and logistic families on Spark MLlib: trainers that adapt {@code LinearRegression} and
- * {@code LogisticRegression} to the sweep, and λ_max for placing regularization paths. Imports
+ * {@code LogisticRegression} to the sweep, λ_max for placing regularization paths, and the fast engines
+ * that solve MLlib's objectives exactly for a whole grid (Gaussian: from per-fold statistics; logistic:
+ * IRLS passes with coordinate descent on the driver). Imports
  * {@code config}, {@code data}, {@code cv} and {@code sweep}.
  */
 package io.ridgeline.linear;

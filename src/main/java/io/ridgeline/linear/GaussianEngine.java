@@ -81,9 +81,7 @@ public final class GaussianEngine implements Engine {
    */
   @Override
   public List<TrialResult> crossValidate(FoldedData folded, List<GridPoint> grid) {
-    WorkUnit<List<TrialResult>> all =
-        new WorkUnit<>("gaussian engine · cross-validation", 0, () -> solveAll(folded, grid), trials -> "");
-    return runner.runRecorded(List.of("all-folds"), List.of(all), grid).get(0);
+    return runner.runRecordedAsOne("gaussian engine · cross-validation", () -> solveAll(folded, grid), grid);
   }
 
   private List<TrialResult> solveAll(FoldedData folded, List<GridPoint> grid) {

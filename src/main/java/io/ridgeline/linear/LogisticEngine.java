@@ -119,9 +119,7 @@ public final class LogisticEngine implements Engine {
    */
   @Override
   public List<TrialResult> crossValidate(FoldedData folded, List<GridPoint> grid) {
-    WorkUnit<List<TrialResult>> all =
-        new WorkUnit<>("logistic engine · cross-validation", 0, () -> solveAll(folded, grid), trials -> "");
-    return runner.runRecorded(List.of("all-folds"), List.of(all), grid).get(0);
+    return runner.runRecordedAsOne("logistic engine · cross-validation", () -> solveAll(folded, grid), grid);
   }
 
   private List<TrialResult> solveAll(FoldedData folded, List<GridPoint> grid) {

@@ -2,6 +2,7 @@ package io.ridgeline.sweep;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -79,6 +80,15 @@ public final class SweepRunner {
     List<List<TrialResult>> computed = run(todo);
     for (int i = 0; i < todo.size(); i++) results.set(todoIndex.get(i), computed.get(i));
     return results;
+  }
+
+  /**
+   * A cross-validation an engine computes all at once (every fold from the same passes) as one recorded
+   * unit: read back if an earlier attempt recorded it, else computed and recorded. {@code work} reports
+   * its own progress, as it goes.
+   */
+  public List<TrialResult> runRecordedAsOne(String label, Callable<List<TrialResult>> work, List<GridPoint> grid) {
+    return runRecorded(List.of("all-folds"), List.of(new WorkUnit<>(label, 0, work, trials -> "")), grid).get(0);
   }
 
   /** Runs every unit; returns their results in the units' order. */

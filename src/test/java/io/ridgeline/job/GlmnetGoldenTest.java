@@ -113,8 +113,7 @@ class GlmnetGoldenTest {
     String engine = spark.read().parquet(out.resolve("runs").toString()).first().getAs("engine");
     assertEquals(switch (c.family()) {
       case "gaussian" -> "gaussian";
-      case "binomial" -> "logistic";
-      default -> "mllib";
+      default -> "logistic";
     }, engine);
 
     List<Row> rows = spark.read().parquet(out.resolve("coefficients").toString())

@@ -77,10 +77,26 @@ import org.apache.spark.ml.param.ParamMap;
  * models (its own fold's are skipped) × (p(p+1)/2 + 3p) multiply-adds a Hessian pass, done four rows at
  * a time (a rank-4 update of H). Driver memory is O((k+1)·|α|·p²), hence {@link #MAX_FEATURES}.
  *
- * <p><b>Multinomial</b> (K ≥ 3) stays on MLlib (see {@code SweepJob.engine}).
+ * <p><b>Multinomial</b> (K ≥ 3; K' = K coefficient sets, binomial is K' = 1). MLlib's objective is
+ * <pre>
+ *   F(B, b) = (1/W)·Σ w_i·(log Σ_k e^{η_ik} − η_{i,y_i}) + λ[α·Σ_kΣ_j π_j|β_kj| + ½(1−α)·Σ_kΣ_j π_j²β_kj²],
+ *   η_ik = b_k + x_iᵀβ_k,
+ * </pre>
+ * with the same π_j, intercepts unpenalized and reported centred (Σ_k b_k = 0, as MLlib). glmnet's partial
+ * Newton step: per class the quadratic model above with v_ik = w_i·p_ik(1 − p_ik), r_ik = w_i([y_i = k] − p_ik)
+ * (the diagonal blocks of the softmax Hessian; the pass gathers all K per model), all classes solved
+ * at once. The blocks are scaled by γ = K/(K−1): the softmax Hessian satisfies
+ * Var_p(z) ≤ 2·Σ_k p_k(1 − p_k)z_k², so the block-diagonal step's error contracts by at most
+ * |1 − 2/γ| = (K−2)/K (exact for balanced classes). The softmax is invariant when feature j's
+ * coefficients all shift by t, a direction the blocks cannot see: after each step every feature takes
+ * the t minimizing its penalty alone ({@link #penaltyShift}, glmnet's {@code elc}) and the intercepts
+ * are centred — exact minimization along those directions. At α = 1 the L1 term is flat on the median
+ * interval for even K: any point there is an optimum, and the engine reports its midpoint. The steps
+ * converge linearly; a model stops when d·ρ/(1 − ρ) ≤ {@value #PREDICTED_ERROR} (ρ the larger of the
+ * last two step ratios). Every multinomial pass gathers the Hessian blocks (no chord passes).
  */
 public final class LogisticEngine implements Engine {
-  /** Driver memory and the pass's result grow with (k+1)·|α|·p²/2 doubles. */
+  /** Driver memory and the pass's result grow with (k+1)·|α|·K'·p²/2 doubles: K'·p² ≤ this². */
   public static final int MAX_FEATURES = 256;
   /** Convergence: the error left in a fitted value (per feature std), as Newton's convergence predicts it. */
   static final double PREDICTED_ERROR = 1e-10;

@@ -86,8 +86,9 @@ import org.apache.spark.ml.param.ParamMap;
  * Newton step: per class the quadratic model above with v_ik = w_i·p_ik(1 − p_ik), r_ik = w_i([y_i = k] − p_ik)
  * (the diagonal blocks of the softmax Hessian; the pass gathers all K per model), all classes solved
  * at once. The blocks are scaled by γ = K/(K−1): the softmax Hessian satisfies
- * Var_p(z) ≤ 2·Σ_k p_k(1 − p_k)z_k², so the block-diagonal step's error contracts by at most
- * |1 − 2/γ| = (K−2)/K (exact for balanced classes). The softmax is invariant when feature j's
+ * Var_p(z) ≤ 2·Σ_k p_k(1 − p_k)z_k², so near the optimum the step maps the error by a matrix with
+ * eigenvalues in [−(K−2)/K, 1): it never overshoots by more than (K−2)/K (and is exact along the
+ * directions where p is balanced). The softmax is invariant when feature j's
  * coefficients all shift by t, a direction the blocks cannot see: after each step every feature takes
  * the t minimizing its penalty alone ({@link #penaltyShift}, glmnet's {@code elc}) and the intercepts
  * are centred — exact minimization along those directions. At α = 1 the L1 term is flat on the median

@@ -457,9 +457,9 @@ class EngineAgreementTest {
    * 1e−12 relative) and the probabilities agree within 1e−5; coefficients only for odd K.
    * Every engine solution must satisfy the optimality (KKT) conditions of MLlib's objective, computed
    * here from its definition, to {@link #KKT_TOLERANCE} (measured ≤ 4.2e−10); coefficients are compared
-   * with MLlib's where MLlib's own solution satisfies them to {@link #MLLIB_CONVERGED} — all cases but
-   * standardized without intercept, where OWL-QN at tol 1e−12 stops at 6.6e−6, 8.5e−5 from the engine's
-   * solution, whose objective is lower by 1.3e−11.
+   * with MLlib's where MLlib's own solution satisfies them to {@link #MLLIB_CONVERGED}. Standardized
+   * without intercept, OWL-QN at tol 1e−12 took 130 s to stop at 6.6e−6, 8.5e−5 from the engine's
+   * solution, whose objective is lower by 1.3e−11 (measured once): that case checks the conditions only.
    */
   @ParameterizedTest(name = "multinomial standardize={0} intercept={1}")
   @CsvSource({"true, true", "true, false", "false, true", "false, false"})
@@ -501,6 +501,16 @@ class EngineAgreementTest {
             if (c.feature().equals("(intercept)")) b[c.classIndex()] = c.value();
             else beta[c.classIndex() * 6 + Integer.parseInt(c.feature().substring(1))] = c.value();
           }
+          double kktOurs = kkt(rows, label, classes, point.alpha(), point.lambda(), standardize, intercept, beta, b);
+          worstKkt = Math.max(worstKkt, kktOurs);
+          assertTrue(kktOurs <= KKT_TOLERANCE, label + " " + point.label() + ": KKT violated by " + kktOurs);
+          if (standardize && !intercept) {
+            // MLlib at tol 1e−12 took 130 s here to stop at KKT 6.6e−6, 8.5e−5 from this solution with an
+            // objective 1.3e−11 higher (measured once): the conditions alone decide.
+            System.out.printf("multinomial %s std=%s int=%s %s: KKT violation %.2e (no MLlib fit)%n", label,
+                standardize, intercept, point.label(), kktOurs);
+            continue;
+          }
           org.apache.spark.ml.classification.LogisticRegressionModel m =
               new org.apache.spark.ml.classification.LogisticRegression().setFamily("multinomial")
                   .setFeaturesCol("features").setLabelCol("label").setWeightCol("weight")
@@ -529,14 +539,11 @@ class EngineAgreementTest {
               probability = Math.max(probability, Math.abs(out[k] - ((org.apache.spark.ml.linalg.Vector) r.get(1)).apply(k)));
             }
           }
-          double kktOurs = kkt(rows, label, classes, point.alpha(), point.lambda(), standardize, intercept, beta, b);
           double kktMllib = kkt(rows, label, classes, point.alpha(), point.lambda(), standardize, intercept,
               theirBeta, theirB);
           System.out.printf("multinomial %s std=%s int=%s %s: coefficients %.2e, probabilities %.2e, "
               + "objective ours − MLlib's %.2e, KKT violation ours %.2e MLlib's %.2e%n", label, standardize,
               intercept, point.label(), coefficient, probability, fOurs - fMllib, kktOurs, kktMllib);
-          worstKkt = Math.max(worstKkt, kktOurs);
-          assertTrue(kktOurs <= KKT_TOLERANCE, label + " " + point.label() + ": KKT violated by " + kktOurs);
           worstObjective = Math.max(worstObjective, (fOurs - fMllib) / Math.abs(fMllib));
           worstProbability = Math.max(worstProbability, probability);
           assertTrue(fOurs <= fMllib + 1e-12 * Math.abs(fMllib),

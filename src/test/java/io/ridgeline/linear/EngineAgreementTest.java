@@ -558,7 +558,7 @@ class EngineAgreementTest {
         folded.release();
       }
     }
-    System.out.printf("multinomial std=%s int=%s vs MLlib fits: coefficients %.2e, probabilities %.2e, "
+    if (Double.isFinite(worstObjective)) System.out.printf("multinomial std=%s int=%s vs MLlib fits: coefficients %.2e, probabilities %.2e, "
         + "objective (ours − MLlib's)/|MLlib's| ≤ %.2e, KKT ≤ %.2e%n", standardize, intercept, worstCoefficient,
         worstProbability, worstObjective, worstKkt);
   }

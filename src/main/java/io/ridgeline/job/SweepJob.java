@@ -340,12 +340,9 @@ public final class SweepJob {
   /**
    * The engine for this sweep: with {@code run.engine: auto}, a fast engine wherever one applies — the
    * Gaussian engine for linear (up to {@link GaussianEngine#MAX_FEATURES} features), the logistic engine
-   * for binomial logistic (up to {@link LogisticEngine#MAX_FEATURES}); otherwise one MLlib fit per trial.
-   * Multinomial logistic stays on MLlib for now: glmnet's per-class partial Newton would carry over for
-   * α &lt; 1, where the optimum is unique, but at α = 1 with an even number of classes the L1 penalty is
-   * flat along shifts of a feature's coefficients across the classes (any shift within the median
-   * interval), so MLlib's OWL-QN stops at one of many optima that a second solver cannot promise to
-   * reproduce.
+   * for logistic (binomial up to {@link LogisticEngine#MAX_FEATURES} features, multinomial while
+   * K·p² ≤ {@link LogisticEngine#MAX_FEATURES}², see {@link LogisticEngine#applies}); otherwise one MLlib
+   * fit per trial.
    */
   private Engine engine(LabeledData data, SweepRunner runner) {
     if (spec.model().family() == Family.MLP) {
@@ -355,9 +352,9 @@ public final class SweepJob {
     if (auto && spec.model().family() == Family.LINEAR && data.numFeatures() <= GaussianEngine.MAX_FEATURES) {
       return new GaussianEngine(spec.model(), data.numFeatures(), runner, spec.cv().metric());
     }
-    if (auto && spec.model().family() == Family.LOGISTIC && data.numClasses() == 2
-        && data.numFeatures() <= LogisticEngine.MAX_FEATURES) {
-      return new LogisticEngine(spec.model(), data.numFeatures(), runner);
+    if (auto && spec.model().family() == Family.LOGISTIC
+        && LogisticEngine.applies(data.numFeatures(), data.numClasses())) {
+      return new LogisticEngine(spec.model(), data.numFeatures(), data.numClasses(), runner);
     }
     Trainer trainer = spec.model().family() == Family.LINEAR
         ? new LinearRegressionTrainer(spec.model(), data.numFeatures())

@@ -77,10 +77,27 @@ import org.apache.spark.ml.param.ParamMap;
  * models (its own fold's are skipped) × (p(p+1)/2 + 3p) multiply-adds a Hessian pass, done four rows at
  * a time (a rank-4 update of H). Driver memory is O((k+1)·|α|·p²), hence {@link #MAX_FEATURES}.
  *
- * <p><b>Multinomial</b> (K ≥ 3) stays on MLlib (see {@code SweepJob.engine}).
+ * <p><b>Multinomial</b> (K ≥ 3; K' = K coefficient sets, binomial is K' = 1). MLlib's objective is
+ * <pre>
+ *   F(B, b) = (1/W)·Σ w_i·(log Σ_k e^{η_ik} − η_{i,y_i}) + λ[α·Σ_kΣ_j π_j|β_kj| + ½(1−α)·Σ_kΣ_j π_j²β_kj²],
+ *   η_ik = b_k + x_iᵀβ_k,
+ * </pre>
+ * with the same π_j, intercepts unpenalized and reported centred (Σ_k b_k = 0, as MLlib). glmnet's partial
+ * Newton step: per class the quadratic model above with v_ik = w_i·p_ik(1 − p_ik), r_ik = w_i([y_i = k] − p_ik)
+ * (the diagonal blocks of the softmax Hessian; the pass gathers all K per model), all classes solved
+ * at once. The blocks are scaled by γ = K/(K−1): the softmax Hessian satisfies
+ * Var_p(z) ≤ 2·Σ_k p_k(1 − p_k)z_k², so near the optimum the step maps the error by a matrix with
+ * eigenvalues in [−(K−2)/K, 1): it never overshoots by more than (K−2)/K (and is exact along the
+ * directions where p is balanced). The softmax is invariant when feature j's
+ * coefficients all shift by t, a direction the blocks cannot see: after each step every feature takes
+ * the t minimizing its penalty alone ({@link #penaltyShift}, glmnet's {@code elc}) and the intercepts
+ * are centred — exact minimization along those directions. At α = 1 the L1 term is flat on the median
+ * interval for even K: any point there is an optimum, and the engine reports its midpoint. The steps
+ * converge linearly; a model stops when d·ρ/(1 − ρ) ≤ {@value #PREDICTED_ERROR} (ρ the larger of the
+ * last two step ratios). Every multinomial pass gathers the Hessian blocks (no chord passes).
  */
 public final class LogisticEngine implements Engine {
-  /** Driver memory and the pass's result grow with (k+1)·|α|·p²/2 doubles. */
+  /** Driver memory and the pass's result grow with (k+1)·|α|·K'·p²/2 doubles: K'·p² ≤ this². */
   public static final int MAX_FEATURES = 256;
   /** Convergence: the error left in a fitted value (per feature std), as Newton's convergence predicts it. */
   static final double PREDICTED_ERROR = 1e-10;
@@ -89,20 +106,46 @@ public final class LogisticEngine implements Engine {
   /** Convergence of coordinate descent on each quadratic approximation. */
   private static final double DESCENT_TOLERANCE = 1e-13;
   private static final int MAX_NEWTON = 100;
+  /** The multinomial's steps converge linearly: more of them. */
+  private static final int MAX_JACOBI = 2000;
   private static final int MAX_HALVINGS = 60;
 
   private final ModelSpec spec;
   private final int p;
+  private final int numClasses;
+  /** K': coefficient sets (1 for binomial, K for multinomial). */
+  private final int sets;
+  /** γ: the multinomial's block-diagonal Hessian scale K/(K−1) (1 for binomial). */
+  private final double gamma;
   private final SweepRunner runner;
   private final LogisticRegressionTrainer trainer;
   /** Full-data solutions by grid point, from {@link #crossValidate}. */
   private final Map<GridPoint, Solution> full = new HashMap<>();
 
   public LogisticEngine(ModelSpec spec, int numFeatures, SweepRunner runner) {
+    this(spec, numFeatures, 2, runner);
+  }
+
+  public LogisticEngine(ModelSpec spec, int numFeatures, int numClasses, SweepRunner runner) {
+    if (!applies(numFeatures, numClasses)) {
+      throw new IllegalArgumentException(numClasses + " classes × " + numFeatures + " features: beyond the logistic engine");
+    }
     this.spec = spec;
     this.p = numFeatures;
+    this.numClasses = numClasses;
+    this.sets = numClasses == 2 ? 1 : numClasses;
+    this.gamma = numClasses == 2 ? 1 : numClasses / (numClasses - 1.0);
     this.runner = runner;
-    this.trainer = new LogisticRegressionTrainer(spec, numFeatures, 2);
+    this.trainer = new LogisticRegressionTrainer(spec, numFeatures, numClasses);
+  }
+
+  /**
+   * Whether the engine takes K classes × p features: a pass returns, and the driver keeps, K'·p(p+1)/2
+   * doubles of Hessian blocks per model (K' = 1 for binomial, K otherwise), so K'·p² ≤ {@value #MAX_FEATURES}².
+   */
+  public static boolean applies(int numFeatures, int numClasses) {
+    int blocks = numClasses == 2 ? 1 : numClasses;
+    return numClasses >= 2 && (long) blocks * numFeatures * numFeatures <= (long) MAX_FEATURES * MAX_FEATURES;
   }
 
   @Override
@@ -110,8 +153,11 @@ public final class LogisticEngine implements Engine {
     return "logistic";
   }
 
-  /** A solution in the original coordinates and the Newton iterations (passes) it took at its λ. */
-  record Solution(double[] beta, double intercept, int iterations) {}
+  /**
+   * A solution in the original coordinates (β: K'×p row-major, one intercept per coefficient set) and the
+   * Newton iterations (passes) it took at its λ.
+   */
+  record Solution(double[] beta, double[] intercept, int iterations) {}
 
   /**
    * Every fold's path (and the full-data path, kept for {@link #fitAll}) comes from the same passes, so
@@ -125,9 +171,9 @@ public final class LogisticEngine implements Engine {
   private List<TrialResult> solveAll(FoldedData folded, List<GridPoint> grid) {
     int k = folded.folds();
     List<List<GridPoint>> paths = Grid.byAlpha(grid);
-    List<Integer> sets = new ArrayList<>();
-    for (int t = 0; t <= k; t++) sets.add(t);
-    Fitting fitting = new Fitting(folded, paths, sets);
+    List<Integer> trainingSets = new ArrayList<>();
+    for (int t = 0; t <= k; t++) trainingSets.add(t);
+    Fitting fitting = new Fitting(folded, paths, trainingSets);
     try {
       Solution[][][] solutions = fitting.run();   // [set][path][λ]
       for (int a = 0; a < paths.size(); a++) {
@@ -137,14 +183,15 @@ public final class LogisticEngine implements Engine {
       runner.label("logistic engine · scores of " + grid.size() * k + " models in one pass");
       List<GridPoint> order = new ArrayList<>();
       paths.forEach(order::addAll);
-      double[][] coef = new double[k][order.size() * (p + 1)];
+      int width = sets * (p + 1);
+      double[][] coef = new double[k][order.size() * width];
       for (int f = 0; f < k; f++) {
         int m = 0;
         for (int a = 0; a < paths.size(); a++) {
-          for (Solution s : solutions[f][a]) fitting.internal(s, coef[f], (m++) * (p + 1));
+          for (Solution s : solutions[f][a]) fitting.internal(s, coef[f], (m++) * width);
         }
       }
-      Evaluation[][] evaluations = score(fitting.blocks.rdd(), k, p, order.size(), coef);
+      Evaluation[][] evaluations = score(fitting.blocks.rdd(), k, p, numClasses, order.size(), coef);
       double scoring = (System.nanoTime() - start) / 1e9 / (order.size() * k);
       List<TrialResult> out = new ArrayList<>(grid.size() * k);
       for (int f = 0; f < k; f++) {
@@ -197,9 +244,10 @@ public final class LogisticEngine implements Engine {
     LogisticRegression estimator = trainer.estimator(point);
     // Row-major (transposed) storage, as MLlib's binomial models require.
     LogisticRegressionModel model = new LogisticRegressionModel(estimator.uid(),
-        new DenseMatrix(1, p, s.beta().clone(), true), Vectors.dense(s.intercept()), 2, false);
+        new DenseMatrix(sets, p, s.beta().clone(), true), Vectors.dense(s.intercept().clone()), numClasses,
+        numClasses > 2);
     estimator.copyValues(model, ParamMap.empty());
-    return new MllibFit(model, 2, p, s.beta(), new double[] {s.intercept()}, s.iterations());
+    return new MllibFit(model, numClasses, p, s.beta(), s.intercept(), s.iterations());
   }
 
   /** One training set's constants: the rows of every fold but {@code held} ({@code held} = k: all). */
@@ -211,8 +259,8 @@ public final class LogisticEngine implements Engine {
     final double[] penalty;
     /** Mean of the shifted features. */
     final double[] mean;
-    /** The intercept-only optimum (internal coordinates), or 0. */
-    final double intercept0;
+    /** The intercept-only optimum per coefficient set (internal coordinates; centred for K ≥ 3), or 0. */
+    final double[] intercept0;
 
     TrainingSet(int held, Moments m, double[] shift, boolean standardize, boolean intercept) {
       this.held = held;
@@ -225,10 +273,20 @@ public final class LogisticEngine implements Engine {
         mean[j] = m.mean(j) - shift[j];
       }
       penalty = standardize ? sigma : GaussianSolver.ones(p);
-      if (intercept && !(m.classW[0] > 0 && m.classW[1] > 0)) {
-        throw new IllegalArgumentException("a training set has a single class: the logistic intercept is infinite");
+      if (intercept && !java.util.Arrays.stream(m.classW).allMatch(w -> w > 0)) {
+        throw new IllegalArgumentException("a training set lacks a class: the logistic intercept is infinite");
       }
-      intercept0 = intercept ? Math.log(m.classW[1] / m.classW[0]) : 0;
+      int classes = m.numClasses;
+      if (classes == 2) {
+        intercept0 = new double[] {intercept ? Math.log(m.classW[1] / m.classW[0]) : 0};
+      } else {
+        intercept0 = new double[classes];
+        if (intercept) {
+          double mean = 0;
+          for (int c = 0; c < classes; c++) mean += Math.log(m.classW[c]) / classes;
+          for (int c = 0; c < classes; c++) intercept0[c] = Math.log(m.classW[c]) - mean;
+        }
+      }
     }
   }
 
@@ -237,25 +295,30 @@ public final class LogisticEngine implements Engine {
     final TrainingSet set;
     final int path;
     final double alpha;
+    final int p;
     double lambda = Double.NaN;
+    /** K'×p, row-major by coefficient set. */
     double[] beta;
-    double b0;
+    /** One intercept per coefficient set (internal coordinates). */
+    double[] b0;
     double[] acceptedBeta;
-    double acceptedB0;
+    double[] acceptedB0;
     double acceptedF;
     int iterations;
     int halvings;
     boolean done;
     /** The last Newton step's size at this λ (NaN: none yet, or a halving came between). */
     double lastStep = Double.NaN;
+    /** Multinomial: the ratio of the last two step sizes (NaN: none yet). */
+    double lastRatio = Double.NaN;
     /** Estimated constant of quadratic convergence (error ≈ C·step²), carried along the path. */
     double rate = 1;
     /** The next pass gathers the Hessian (else only loss and gradient: a chord step). */
     boolean hessian = true;
-    /** The quadratic model's A, h = Σv·x and s = Σv from the last Hessian pass. */
-    double[] a;
-    double[] h;
-    double s;
+    /** Per coefficient set, the quadratic model's A, h = Σv·x and s = Σv from the last Hessian pass. */
+    final double[][] a;
+    final double[][] h;
+    final double[] s;
     /** Distance moved since that pass (the staleness of A, in step units). */
     double sinceHessian;
     /** The last solutions (β then b₀) and their log λ, newest first, for the warm start. */
@@ -265,8 +328,13 @@ public final class LogisticEngine implements Engine {
       this.set = set;
       this.path = path;
       this.alpha = alpha;
-      beta = new double[p];
-      b0 = set.intercept0;
+      this.p = p;
+      int sets = set.intercept0.length;
+      beta = new double[sets * p];
+      b0 = set.intercept0.clone();
+      a = new double[sets][];
+      h = new double[sets][];
+      s = new double[sets];
     }
 
     /**
@@ -276,8 +344,8 @@ public final class LogisticEngine implements Engine {
      */
     void startLambda(double next) {
       if (!Double.isNaN(lambda)) {
-        double[] solved = java.util.Arrays.copyOf(beta, beta.length + 1);
-        solved[beta.length] = b0;
+        double[] solved = java.util.Arrays.copyOf(beta, beta.length + b0.length);
+        System.arraycopy(b0, 0, solved, beta.length, b0.length);
         history.addFirst(new double[][] {solved, {Math.log(lambda)}});
         if (history.size() > 3) history.removeLast();
         double t = Math.log(next);
@@ -291,11 +359,12 @@ public final class LogisticEngine implements Engine {
         }
         if (java.util.Arrays.stream(guess).allMatch(Double::isFinite)) {
           System.arraycopy(guess, 0, beta, 0, beta.length);
-          b0 = guess[beta.length];
+          System.arraycopy(guess, beta.length, b0, 0, b0.length);
         }
       }
       lambda = next;
       lastStep = Double.NaN;
+      lastRatio = Double.NaN;
       hessian = true;
       acceptedBeta = null;
       acceptedF = Double.NaN;
@@ -309,7 +378,7 @@ public final class LogisticEngine implements Engine {
       double l1 = 0;
       double l2 = 0;
       for (int j = 0; j < beta.length; j++) {
-        double pb = set.penalty[j] * beta[j];
+        double pb = set.penalty[j % p] * beta[j];
         l1 += Math.abs(pb);
         l2 += pb * pb;
       }
@@ -320,7 +389,7 @@ public final class LogisticEngine implements Engine {
   /** The IRLS passes for a set of training sets × α paths, λ index by λ index. */
   private final class Fitting {
     final List<List<GridPoint>> paths;
-    final List<Integer> sets;
+    final List<Integer> trainingSets;
     final RowBlocks blocks;
     final double[] shift;
     final List<Model> models = new ArrayList<>();
@@ -329,13 +398,13 @@ public final class LogisticEngine implements Engine {
     final int lambdas;
     final int folds;
 
-    Fitting(FoldedData folded, List<List<GridPoint>> paths, List<Integer> sets) {
+    Fitting(FoldedData folded, List<List<GridPoint>> paths, List<Integer> trainingSets) {
       this.paths = paths;
-      this.sets = sets;
+      this.trainingSets = trainingSets;
       int k = folded.folds();
       folds = k;
       runner.label("logistic engine · per-fold moments (one pass)");
-      Moments[] perFold = folded.frame().javaRDD().treeAggregate(newMoments(k, p),
+      Moments[] perFold = folded.frame().javaRDD().treeAggregate(newMoments(k, p, numClasses),
           (acc, r) -> {
             acc[r.getInt(3)].add((Vector) r.get(0), r.getDouble(1), r.getDouble(2));
             return acc;
@@ -344,12 +413,12 @@ public final class LogisticEngine implements Engine {
             for (int f = 0; f < x.length; f++) x[f].merge(y[f]);
             return x;
           });
-      Moments all = newMoments(1, p)[0];
+      Moments all = newMoments(1, p, numClasses)[0];
       for (Moments m : perFold) all.merge(m);
       shift = new double[p];
       if (spec.intercept()) for (int j = 0; j < p; j++) shift[j] = all.mean(j);
-      for (int t : sets) {
-        Moments training = newMoments(1, p)[0];
+      for (int t : trainingSets) {
+        Moments training = newMoments(1, p, numClasses)[0];
         for (int f = 0; f < k; f++) if (f != t) training.merge(perFold[f]);
         TrainingSet set = new TrainingSet(t, training, shift, spec.standardize(), spec.intercept());
         for (int a = 0; a < paths.size(); a++) models.add(new Model(set, a, paths.get(a).get(0).alpha(), p));
@@ -361,8 +430,8 @@ public final class LogisticEngine implements Engine {
 
     /** Solutions [set index][path][λ index], in original coordinates. */
     Solution[][][] run() {
-      Solution[][][] out = new Solution[sets.size()][paths.size()][];
-      for (int s = 0; s < sets.size(); s++) {
+      Solution[][][] out = new Solution[trainingSets.size()][paths.size()][];
+      for (int s = 0; s < trainingSets.size(); s++) {
         for (int a = 0; a < paths.size(); a++) out[s][a] = new Solution[paths.get(a).size()];
       }
       for (int l = 0; l < lambdas; l++) {
@@ -375,7 +444,7 @@ public final class LogisticEngine implements Engine {
             () -> solveLambda(index, at, label), passes -> passes)));
         seconds[l] = (System.nanoTime() - start) / 1e9 / Math.max(1, at.size());
         for (Model m : at) {
-          int s = sets.indexOf(m.set.held);
+          int s = trainingSets.indexOf(m.set.held);
           out[s][m.path][l] = original(m);
         }
       }
@@ -402,7 +471,7 @@ public final class LogisticEngine implements Engine {
         boolean[] full = new boolean[active.size()];
         for (int i = 0; i < full.length; i++) full[i] = active.get(i).hessian;
         double[] stats = pass(active, full);
-        int stride = stride(p);
+        int stride = stride(p, sets);
         for (int i = 0; i < active.size(); i++) update(active.get(i), stats, i * stride, full[i]);
       }
     }
@@ -414,14 +483,17 @@ public final class LogisticEngine implements Engine {
     private double[] pass(List<Model> active, boolean[] full) {
       int n = active.size();
       int[] held = new int[n];
-      double[] coef = new double[n * (p + 1)];
+      int width = sets * (p + 1);
+      double[] coef = new double[n * width];
       for (int i = 0; i < n; i++) {
         Model m = active.get(i);
         held[i] = m.set.held;
-        System.arraycopy(m.beta, 0, coef, i * (p + 1), p);
-        coef[i * (p + 1) + p] = m.b0;
+        for (int c = 0; c < sets; c++) {
+          System.arraycopy(m.beta, c * p, coef, i * width + c * (p + 1), p);
+          coef[i * width + c * (p + 1) + p] = m.b0[c];
+        }
       }
-      return aggregate(blocks.rdd(), p, held, full, coef);
+      return aggregate(blocks.rdd(), p, numClasses, held, full, coef);
     }
 
     /**
@@ -434,6 +506,9 @@ public final class LogisticEngine implements Engine {
      * The model has converged when that is at most {@value #PREDICTED_ERROR}. The next pass skips the
      * Hessian when one chord step is predicted to get there: C·e·(D + e) ≤ {@value #PREDICTED_ERROR}
      * with e the current error — in practice the third pass of a λ costs a fifth of the others.
+     *
+     * <p>Multinomial: the block-diagonal steps converge linearly, d_{t+1} ≈ ρ·d_t, so the error left is
+     * about d·ρ/(1 − ρ) with ρ the larger of the last two step ratios; every pass gathers the Hessian.
      */
     private void update(Model m, double[] stats, int o, boolean full) {
       double f = m.objective(stats[o]);
@@ -444,27 +519,49 @@ public final class LogisticEngine implements Engine {
           m.done = true;
           return;
         }
-        for (int j = 0; j < p; j++) m.beta[j] = 0.5 * (m.beta[j] + m.acceptedBeta[j]);
-        m.b0 = 0.5 * (m.b0 + m.acceptedB0);
+        for (int j = 0; j < m.beta.length; j++) m.beta[j] = 0.5 * (m.beta[j] + m.acceptedBeta[j]);
+        for (int c = 0; c < sets; c++) m.b0[c] = 0.5 * (m.b0[c] + m.acceptedB0[c]);
         m.lastStep = Double.NaN;
+        m.lastRatio = Double.NaN;
         m.hessian = true;
         return;
       }
       m.acceptedBeta = m.beta.clone();
-      m.acceptedB0 = m.b0;
+      m.acceptedB0 = m.b0.clone();
       m.acceptedF = f;
       m.iterations++;
-      if (full) quadraticModel(m, stats, o);
-      double[] next = step(m, stats[o + 2], stats, o + 3 + p);
-      double nextB0 = next[p];
-      double step = 0;
-      double meanMove = nextB0 - m.b0;
-      for (int j = 0; j < p; j++) {
-        double d = next[j] - m.beta[j];
-        step = Math.max(step, Math.abs(d) * m.set.sigma[j]);
-        meanMove += d * m.set.mean[j];
+      int block = classStride(p);
+      double[] next = new double[m.beta.length];
+      double[] nextB0 = new double[sets];
+      for (int c = 0; c < sets; c++) {
+        int oc = o + 1 + c * block;
+        if (full) quadraticModel(m, c, stats, oc);
+        double[] stepped = step(m, c, stats[oc + 1], stats, oc + 2 + p);
+        System.arraycopy(stepped, 0, next, c * p, p);
+        nextB0[c] = stepped[p];
       }
-      step = Math.max(step, Math.abs(meanMove));
+      if (sets > 1) identify(m, next, nextB0);
+      double step = 0;
+      for (int c = 0; c < sets; c++) {
+        double meanMove = nextB0[c] - m.b0[c];
+        for (int j = 0; j < p; j++) {
+          double d = next[c * p + j] - m.beta[c * p + j];
+          step = Math.max(step, Math.abs(d) * m.set.sigma[j]);
+          meanMove += d * m.set.mean[j];
+        }
+        step = Math.max(step, Math.abs(meanMove));
+      }
+      m.beta = next;
+      m.b0 = nextB0;
+      if (sets > 1) {
+        double ratio = m.lastStep > 0 ? step / m.lastStep : Double.NaN;
+        double rho = Double.isNaN(m.lastRatio) ? ratio : Math.max(ratio, m.lastRatio);
+        m.lastRatio = ratio;
+        m.lastStep = step;
+        boolean small = rho < 1 && step * rho / (1 - rho) <= PREDICTED_ERROR;
+        m.done = step <= STEP_FLOOR || small || m.iterations >= MAX_JACOBI;
+        return;
+      }
       double error;
       if (full) {
         if (!Double.isNaN(m.lastStep) && m.lastStep > 0) m.rate = Math.max(1, step / (m.lastStep * m.lastStep));
@@ -475,17 +572,18 @@ public final class LogisticEngine implements Engine {
         error = m.rate * step * (m.sinceHessian + step);
         m.sinceHessian += step;
       }
-      m.beta = java.util.Arrays.copyOf(next, p);
-      m.b0 = nextB0;
       m.done = step <= STEP_FLOOR || error <= PREDICTED_ERROR || m.iterations >= MAX_NEWTON;
       m.hessian = !(m.rate * error * (m.sinceHessian + error) <= PREDICTED_ERROR);
     }
 
-    /** A, h and s of the quadratic model from a Hessian pass: A = (H − hhᵀ/s)/W (or H/W). */
-    private void quadraticModel(Model m, double[] stats, int o) {
+    /**
+     * A, h and s of coefficient set c's quadratic model from a Hessian pass (its statistics at o):
+     * A = γ(H − hhᵀ/s)/W (or γH/W), h and s times γ.
+     */
+    private void quadraticModel(Model m, int c, double[] stats, int o) {
       double w = m.set.weight;
-      double s = stats[o + 1];
-      int h = o + 3;
+      double s = stats[o];
+      int h = o + 2;
       int hh = h + 2 * p;
       boolean intercept = spec.intercept();
       double[] a = new double[p * p];
@@ -493,77 +591,162 @@ public final class LogisticEngine implements Engine {
         int base = hh + j * (j + 1) / 2;
         for (int i = 0; i <= j; i++) {
           double v = (stats[base + i] - (intercept ? stats[h + i] * stats[h + j] / s : 0)) / w;
+          if (sets > 1) v *= gamma;
           a[i * p + j] = v;
           a[j * p + i] = v;
         }
       }
-      m.a = a;
-      m.h = java.util.Arrays.copyOfRange(stats, h, h + p);
-      m.s = s;
+      m.a[c] = a;
+      m.h[c] = java.util.Arrays.copyOfRange(stats, h, h + p);
+      m.s[c] = s;
+      if (sets > 1) {
+        for (int j = 0; j < p; j++) m.h[c][j] *= gamma;
+        m.s[c] *= gamma;
+      }
     }
 
     /**
-     * The minimizer (β, b₀) of the penalized quadratic model at the model's point, given Σr and
-     * g = Σr·x (at {@code stats[g..]}) from this pass.
+     * The minimizer (β_c, b₀_c) of coefficient set c's penalized quadratic model at the model's point,
+     * given Σr and g = Σr·x (at {@code stats[g..]}) from this pass.
      */
-    private double[] step(Model m, double sr, double[] stats, int g) {
+    private double[] step(Model m, int c, double sr, double[] stats, int g) {
       double w = m.set.weight;
       boolean intercept = spec.intercept();
-      double[] c = new double[p];
+      double[] a = m.a[c];
+      double[] h = m.h[c];
+      double s = m.s[c];
+      int bo = c * p;
+      double[] rhs = new double[p];
       for (int j = 0; j < p; j++) {
         double aBeta = 0;
-        for (int i = 0; i < p; i++) aBeta += m.a[j * p + i] * m.beta[i];
-        c[j] = aBeta + (stats[g + j] - (intercept ? m.h[j] * sr / m.s : 0)) / w;
+        for (int i = 0; i < p; i++) aBeta += a[j * p + i] * m.beta[bo + i];
+        rhs[j] = aBeta + (stats[g + j] - (intercept ? h[j] * sr / s : 0)) / w;
       }
-      double[] next = java.util.Arrays.copyOf(m.beta, p + 1);
-      new ElasticNetQuadratic(p, m.a, c, m.set.penalty, m.set.sigma, DESCENT_TOLERANCE)
+      double[] next = java.util.Arrays.copyOfRange(m.beta, bo, bo + p + 1);
+      new ElasticNetQuadratic(p, a, rhs, m.set.penalty, m.set.sigma, DESCENT_TOLERANCE)
           .minimize(next, m.lambda * m.alpha, m.lambda * (1 - m.alpha));
+      next[p] = 0;
       if (intercept) {
         double hDelta = 0;
-        for (int j = 0; j < p; j++) hDelta += m.h[j] * (m.beta[j] - next[j]);
-        next[p] = m.b0 + (hDelta + sr) / m.s;
+        for (int j = 0; j < p; j++) hDelta += h[j] * (m.beta[bo + j] - next[j]);
+        next[p] = m.b0[c] + (hDelta + sr) / s;
       }
       return next;
     }
 
-    /** The model's current point in original coordinates: b₀ = b̃₀ − shiftᵀβ. */
+    /**
+     * Multinomial: the softmax is unchanged when a feature's coefficients all move by the same t_j (the
+     * intercepts likewise), so each feature takes the t_j that minimizes its penalty alone (glmnet's
+     * {@code elc}; see {@link #penaltyShift}) and the intercepts are centred — an exact minimization
+     * along the directions the block-diagonal steps cannot see.
+     */
+    private void identify(Model m, double[] beta, double[] b0) {
+      double[] column = new double[sets];
+      for (int j = 0; j < p; j++) {
+        if (!(m.set.sigma[j] > 0)) continue;
+        for (int c = 0; c < sets; c++) column[c] = beta[c * p + j];
+        double t = penaltyShift(column, m.lambda == 0 ? 0 : m.alpha, m.set.penalty[j]);
+        if (t != 0) for (int c = 0; c < sets; c++) beta[c * p + j] -= t;
+      }
+      if (spec.intercept()) {
+        double mean = 0;
+        for (int c = 0; c < sets; c++) mean += b0[c] / sets;
+        for (int c = 0; c < sets; c++) b0[c] -= mean;
+      }
+    }
+
+    /** The model's current point in original coordinates: b₀ = b̃₀ − shiftᵀβ (centred for K ≥ 3, as MLlib). */
     private Solution original(Model m) {
-      double b0 = m.b0;
-      for (int j = 0; j < p; j++) b0 -= shift[j] * m.beta[j];
+      double[] b0 = new double[sets];
+      for (int c = 0; c < sets; c++) {
+        b0[c] = m.b0[c];
+        for (int j = 0; j < p; j++) b0[c] -= shift[j] * m.beta[c * p + j];
+      }
+      if (sets > 1 && spec.intercept()) {
+        double mean = 0;
+        for (int c = 0; c < sets; c++) mean += b0[c] / sets;
+        for (int c = 0; c < sets; c++) b0[c] -= mean;
+      }
       return new Solution(m.beta.clone(), b0, m.iterations);
     }
 
-    /** Writes a solution's (β, b̃₀) in the blocks' shifted coordinates at {@code coef[offset..]}. */
+    /** Writes a solution's (β_c, b̃₀_c) per set, in the blocks' shifted coordinates, at {@code coef[offset..]}. */
     void internal(Solution s, double[] coef, int offset) {
-      double b0 = s.intercept();
-      for (int j = 0; j < p; j++) {
-        coef[offset + j] = s.beta()[j];
-        b0 += shift[j] * s.beta()[j];
+      for (int c = 0; c < sets; c++) {
+        int o = offset + c * (p + 1);
+        double b0 = s.intercept()[c];
+        for (int j = 0; j < p; j++) {
+          coef[o + j] = s.beta()[c * p + j];
+          b0 += shift[j] * s.beta()[c * p + j];
+        }
+        coef[o + p] = b0;
       }
-      coef[offset + p] = b0;
     }
   }
 
-  private static Moments[] newMoments(int k, int p) {
+  /**
+   * The t minimizing Σ_k [α|b_k − t| + ½(1−α)·π(b_k − t)²] (a feature's penalty after the shift, over
+   * λπ): the median of the b_k at α = 1 (the midpoint of the two middle ones for even K: every point
+   * between is a minimizer and this one is symmetric), their mean at α = 0 (also used at λ = 0, where
+   * MLlib centres the multinomial coefficients), else the root of the piecewise-linear derivative
+   * α(#{b_k &lt; t} − #{b_k &gt; t}) + (1−α)π·Σ(t − b_k).
+   */
+  static double penaltyShift(double[] b, double alpha, double pi) {
+    int n = b.length;
+    double[] sorted = b.clone();
+    java.util.Arrays.sort(sorted);
+    if (alpha == 1) return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    double sum = 0;
+    for (double v : b) sum += v;
+    if (alpha == 0) return sum / n;
+    double curvature = (1 - alpha) * pi;
+    for (int below = 0; below <= n; below++) {   // t strictly between sorted[below − 1] and sorted[below]
+      double t = (curvature * sum - alpha * (2 * below - n)) / (curvature * n);
+      double lo = below == 0 ? Double.NEGATIVE_INFINITY : sorted[below - 1];
+      double hi = below == n ? Double.POSITIVE_INFINITY : sorted[below];
+      if (t > lo && t < hi) return t;
+    }
+    for (double t : sorted) {   // else at the kink where the derivative changes sign
+      int less = 0;
+      int greater = 0;
+      for (double v : sorted) {
+        if (v < t) less++;
+        if (v > t) greater++;
+      }
+      double smooth = curvature * (n * t - sum);
+      if (alpha * (2 * less - n) + smooth <= 0 && alpha * (n - 2 * greater) + smooth >= 0) return t;
+    }
+    return sorted[n / 2];
+  }
+
+  private static Moments[] newMoments(int k, int p, int numClasses) {
     Moments[] m = new Moments[k];
-    for (int f = 0; f < k; f++) m[f] = new Moments(p, 2);
+    for (int f = 0; f < k; f++) m[f] = new Moments(p, numClasses);
     return m;
   }
 
-  /** Doubles per model in a pass's result: Σw·ℓ, Σv, Σr, h (p), g (p), H (p(p+1)/2). */
-  static int stride(int p) {
-    return 3 + 2 * p + p * (p + 1) / 2;
+  /** Doubles per coefficient set in a pass's result: Σv, Σr, h (p), g (p), H (p(p+1)/2). */
+  static int classStride(int p) {
+    return 2 + 2 * p + p * (p + 1) / 2;
+  }
+
+  /** Doubles per model in a pass's result: Σw·ℓ, then each coefficient set's {@link #classStride}. */
+  static int stride(int p, int sets) {
+    return 1 + sets * classStride(p);
   }
 
   /**
-   * The pass: for models i with held-out fold {@code held[i]} and (β, b̃₀) at {@code coef[i(p+1)..]},
-   * every row outside the held-out fold adds its terms. Static, so the closure ships only arrays.
+   * The pass: for models i with held-out fold {@code held[i]} and per coefficient set (β_c, b̃₀_c) at
+   * {@code coef[i·K'(p+1) + c(p+1)..]}, every row outside the held-out fold adds its terms. Static, so
+   * the closure ships only arrays.
    */
-  static double[] aggregate(JavaRDD<RowBlocks.Block> blocks, int p, int[] held, boolean[] full, double[] coef) {
-    int stride = stride(p);
+  static double[] aggregate(JavaRDD<RowBlocks.Block> blocks, int p, int numClasses, int[] held, boolean[] full,
+      double[] coef) {
+    int stride = stride(p, numClasses == 2 ? 1 : numClasses);
     return blocks.treeAggregate(new double[held.length * stride],
         (acc, b) -> {
-          accumulate(b, p, held, full, coef, acc);
+          if (numClasses == 2) accumulate(b, p, held, full, coef, acc);
+          else accumulate(b, p, numClasses, held, full, coef, acc);
           return acc;
         },
         (x, y) -> {
@@ -573,7 +756,7 @@ public final class LogisticEngine implements Engine {
   }
 
   static void accumulate(RowBlocks.Block b, int p, int[] held, boolean[] full, double[] coef, double[] acc) {
-    int stride = stride(p);
+    int stride = stride(p, 1);
     double[] x = b.x();
     double[] ys = b.y();
     double[] ws = b.w();
@@ -639,8 +822,95 @@ public final class LogisticEngine implements Engine {
   }
 
   /**
+   * The multinomial pass over one block: per model, Σw·ℓ with ℓ = log Σ_k e^{η_k} − η_y, and per class
+   * k the binomial statistics with v_k = w·p_k(1 − p_k) and r_k = w([y = k] − p_k) (the diagonal blocks
+   * of the softmax Hessian), four rows at a time as {@link #rank4}.
+   */
+  static void accumulate(RowBlocks.Block b, int p, int classes, int[] held, boolean[] full, double[] coef,
+      double[] acc) {
+    int block = classStride(p);
+    int stride = stride(p, classes);
+    int width = classes * (p + 1);
+    double[] x = b.x();
+    double[] ys = b.y();
+    double[] ws = b.w();
+    int[] folds = b.fold();
+    int[] rows = new int[4];
+    double[][] v = new double[classes][4];
+    double[][] r = new double[classes][4];
+    double[] eta = new double[classes];
+    double[] sv = new double[classes];
+    double[] sr = new double[classes];
+    for (int m = 0; m < held.length; m++) {
+      int co = m * width;
+      int o = m * stride;
+      double loss = 0;
+      java.util.Arrays.fill(sv, 0);
+      java.util.Arrays.fill(sr, 0);
+      int pending = 0;
+      for (int i = 0; i < b.n(); i++) {
+        if (folds[i] == held[m]) continue;
+        int xo = i * p;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+          int cc = co + c * (p + 1);
+          double e = coef[cc + p];
+          for (int j = 0; j < p; j++) e += coef[cc + j] * x[xo + j];
+          eta[c] = e;
+          max = Math.max(max, e);
+        }
+        int y = (int) ys[i];
+        double w = ws[i];
+        double margin = max - eta[y];
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+          eta[c] = Math.exp(eta[c] - max);   // now the unnormalized probability
+          sum += eta[c];
+        }
+        loss += w * (Math.log(sum) + margin);   // ℓ = log Σe^{η_k − max} + max − η_y
+        if (!full[m]) {
+          for (int c = 0; c < classes; c++) {
+            double res = w * ((c == y ? 1 : 0) - eta[c] / sum);
+            sr[c] += res;
+            int g = o + 1 + c * block + 2 + p;
+            for (int j = 0; j < p; j++) acc[g + j] += res * x[xo + j];
+          }
+          continue;
+        }
+        rows[pending] = xo;
+        for (int c = 0; c < classes; c++) {
+          double prob = eta[c] / sum;
+          v[c][pending] = w * prob * (1 - prob);
+          r[c][pending] = w * ((c == y ? 1 : 0) - prob);
+          sv[c] += v[c][pending];
+          sr[c] += r[c][pending];
+        }
+        if (++pending == 4) {
+          for (int c = 0; c < classes; c++) rank4(acc, o + 1 + c * block + 2, p, x, rows, v[c], r[c]);
+          pending = 0;
+        }
+      }
+      if (pending > 0) {
+        for (int u = pending; u < 4; u++) {
+          rows[u] = rows[0];
+          for (int c = 0; c < classes; c++) {
+            v[c][u] = 0;
+            r[c][u] = 0;
+          }
+        }
+        for (int c = 0; c < classes; c++) rank4(acc, o + 1 + c * block + 2, p, x, rows, v[c], r[c]);
+      }
+      acc[o] += loss;
+      for (int c = 0; c < classes; c++) {
+        acc[o + 1 + c * block] += sv[c];
+        acc[o + 2 + c * block] += sr[c];
+      }
+    }
+  }
+
+  /**
    * Four rows (offsets {@code rows} in x, weights v and residuals r) into h = Σv·x, g = Σr·x and
-   * H = Σv·xxᵀ, laid out from {@code at} as in {@link #stride}.
+   * H = Σv·xxᵀ, laid out from {@code at} as in {@link #classStride}.
    */
   private static void rank4(double[] acc, int at, int p, double[] x, int[] rows, double[] v, double[] r) {
     int a = rows[0];
@@ -668,14 +938,18 @@ public final class LogisticEngine implements Engine {
   }
 
   /**
-   * Every model of every fold on that fold's rows, in one pass: fold f's models have (β, b̃₀) at
-   * {@code coef[f][m(p+1)..]}; returns their evaluations [fold][model].
+   * Every model of every fold on that fold's rows, in one pass: fold f's models have per coefficient
+   * set (β_c, b̃₀_c) at {@code coef[f][m·K'(p+1) + c(p+1)..]}; returns their evaluations [fold][model].
+   * Probabilities as {@link LinearPredictor} (and MLlib's model).
    */
-  private static Evaluation[][] score(JavaRDD<RowBlocks.Block> blocks, int k, int p, int models, double[][] coef) {
+  private static Evaluation[][] score(JavaRDD<RowBlocks.Block> blocks, int k, int p, int numClasses, int models,
+      double[][] coef) {
+    int sets = numClasses == 2 ? 1 : numClasses;
+    int width = sets * (p + 1);
     List<Evaluation[][]> parts = blocks.mapPartitions(it -> {
       Evaluation[][] e = new Evaluation[k][models];
-      for (int f = 0; f < k; f++) for (int m = 0; m < models; m++) e[f][m] = new Evaluation(2);
-      double[] out = new double[2];
+      for (int f = 0; f < k; f++) for (int m = 0; m < models; m++) e[f][m] = new Evaluation(numClasses);
+      double[] out = new double[numClasses];
       while (it.hasNext()) {
         RowBlocks.Block b = it.next();
         double[] x = b.x();
@@ -683,13 +957,30 @@ public final class LogisticEngine implements Engine {
           int f = b.fold()[i];
           double[] c = coef[f];
           for (int m = 0; m < models; m++) {
-            int co = m * (p + 1);
-            double eta = c[co + p];
-            for (int j = 0; j < p; j++) eta += c[co + j] * x[i * p + j];
-            // As LinearPredictor (and MLlib's model): p₁ = 1/(1 + e^−η).
-            double p1 = 1 / (1 + Math.exp(-eta));
-            out[0] = 1 - p1;
-            out[1] = p1;
+            int co = m * width;
+            if (numClasses == 2) {
+              double eta = c[co + p];
+              for (int j = 0; j < p; j++) eta += c[co + j] * x[i * p + j];
+              // As LinearPredictor (and MLlib's model): p₁ = 1/(1 + e^−η).
+              double p1 = 1 / (1 + Math.exp(-eta));
+              out[0] = 1 - p1;
+              out[1] = p1;
+            } else {
+              double max = Double.NEGATIVE_INFINITY;
+              for (int s = 0; s < sets; s++) {
+                int cc = co + s * (p + 1);
+                double eta = c[cc + p];
+                for (int j = 0; j < p; j++) eta += c[cc + j] * x[i * p + j];
+                out[s] = eta;
+                max = Math.max(max, eta);
+              }
+              double sum = 0;
+              for (int s = 0; s < sets; s++) {
+                out[s] = Math.exp(out[s] - max);
+                sum += out[s];
+              }
+              for (int s = 0; s < sets; s++) out[s] /= sum;
+            }
             e[f][m].add(b.y()[i], b.w()[i], out);
           }
         }
@@ -699,7 +990,7 @@ public final class LogisticEngine implements Engine {
     Evaluation[][] total = new Evaluation[k][models];
     for (int f = 0; f < k; f++) {
       for (int m = 0; m < models; m++) {
-        total[f][m] = new Evaluation(2);
+        total[f][m] = new Evaluation(numClasses);
         for (Evaluation[][] part : parts) total[f][m].merge(part[f][m]);
       }
     }

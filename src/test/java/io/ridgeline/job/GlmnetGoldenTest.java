@@ -43,15 +43,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Tolerance: gaussian runs on the Gaussian engine (the default), which solves MLlib's objective
  * exactly: 1e−9 relative (measured ≤ 3.3e−11; glmnet was solved to KKT 1e−10). Binomial runs on the
- * logistic engine (the default), exact as well: 1e−8 (measured ≤ 6.8e−10). Multinomial runs on MLlib:
- * 1e−3 (tighter than the issue's 1e−2, which the exact mapping makes possible; measured ≤ 1.3e−5). A
+ * logistic engine (the default), exact as well: 1e−8 (measured ≤ 6.8e−10). Multinomial runs on the
+ * logistic engine too (on MLlib it was held to 1e−3, measured 1.3e−5): 1e−7 (measured 1.4e−8 at α = 0.5,
+ * 9.9e−10 at α = 1). Both report intercepts centred across the classes and, at α = 0.5 and α = 1 with
+ * K = 3, the coefficients' per-feature shift is fixed by the penalty (glmnet's elc, the engine's
+ * penaltyShift), so no convention needs mapping beyond the σ one. (Whether the 1.4e−8 at α = 0.5 is
+ * glmnet's or the engine's was not investigated; the engine meets MLlib's KKT conditions to ≤ 4.2e−10
+ * in EngineAgreementTest.) A
  * coefficient's error is relative to max(|glmnet|, 1% of the fit's largest coefficient), so glmnet's
  * exact zeros must be matched by near-zeros.
  */
 @Tag("slow")
 class GlmnetGoldenTest {
   private static final SparkSession spark = TestSpark.session();
-  private static final double TOLERANCE = 1e-3;
+  private static final double MULTINOMIAL_TOLERANCE = 1e-7;
   private static final double GAUSSIAN_TOLERANCE = 1e-9;
   private static final double BINOMIAL_TOLERANCE = 1e-8;
   private static final Path GOLDEN = Path.of("src/test/resources/golden/glmnet_coefficients.csv");
@@ -113,8 +118,7 @@ class GlmnetGoldenTest {
     String engine = spark.read().parquet(out.resolve("runs").toString()).first().getAs("engine");
     assertEquals(switch (c.family()) {
       case "gaussian" -> "gaussian";
-      case "binomial" -> "logistic";
-      default -> "mllib";
+      default -> "logistic";
     }, engine);
 
     List<Row> rows = spark.read().parquet(out.resolve("coefficients").toString())
@@ -146,7 +150,7 @@ class GlmnetGoldenTest {
     return switch (family) {
       case "gaussian" -> GAUSSIAN_TOLERANCE;
       case "binomial" -> BINOMIAL_TOLERANCE;
-      default -> TOLERANCE;
+      default -> MULTINOMIAL_TOLERANCE;
     };
   }
 

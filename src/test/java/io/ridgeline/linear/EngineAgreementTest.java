@@ -55,12 +55,13 @@ class EngineAgreementTest {
   @BeforeAll
   static void randomizedData() {
     Random r = new Random(2024);
+    Random classes = new Random(7);   // its own stream: the other columns stay as they were
     double[] beta = {1.5, 0, -2, 0.3, 0, 4};
     double[] scale = {1, 10, 0.1, 3, 100, 0.5};
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
       double shared = r.nextGaussian();
-      Object[] v = new Object[9];
+      Object[] v = new Object[11];
       double y = 7;
       for (int j = 0; j < 6; j++) {
         double x = scale[j] * (0.6 * r.nextGaussian() + 0.4 * shared) + j;
@@ -71,13 +72,34 @@ class EngineAgreementTest {
       v[7] = 0.2 + 2.8 * r.nextDouble();
       double eta = 0.4 * (y - 7 - 0.3 * 4 - 2 * 2) - 0.3;   // centred, |η| mostly below 3
       v[8] = r.nextDouble() < 1 / (1 + Math.exp(-eta)) ? 1.0 : 0.0;
+      v[9] = (double) draw(classes, 3, v);
+      v[10] = (double) draw(classes, 4, v);
       rows.add(RowFactory.create(v));
     }
     StructType schema = new StructType();
     for (int j = 0; j < 6; j++) schema = schema.add("x" + j, DataTypes.DoubleType);
-    schema = schema.add("y", DataTypes.DoubleType).add("w", DataTypes.DoubleType).add("c", DataTypes.DoubleType);
+    schema = schema.add("y", DataTypes.DoubleType).add("w", DataTypes.DoubleType).add("c", DataTypes.DoubleType)
+        .add("m3", DataTypes.DoubleType).add("m4", DataTypes.DoubleType);
     data = TestSpark.tempDir("engines").resolve("data.parquet").toString();
     spark.createDataFrame(rows, schema).coalesce(1).write().parquet(data);
+  }
+
+  /** A class drawn from a softmax of the (scaled) features: class k has margin Σ_j cos(k + 2j)·x_j/scale_j. */
+  private static int draw(Random r, int classes, Object[] v) {
+    double[] scale = {1, 10, 0.1, 3, 100, 0.5};
+    double[] e = new double[classes];
+    double sum = 0;
+    for (int k = 0; k < classes; k++) {
+      double eta = 0.3 * k;
+      for (int j = 0; j < 6; j++) eta += Math.cos(k + 2 * j) * ((double) v[j] - j) / scale[j];
+      e[k] = Math.exp(eta);
+      sum += e[k];
+    }
+    double u = r.nextDouble() * sum;
+    for (int k = 0; k < classes - 1; k++) {
+      if ((u -= e[k]) < 0) return k;
+    }
+    return classes - 1;
   }
 
   /** For every full-data fit: F(β_gaussian) ≤ F(β_mllib) in MLlib's own objective. */
@@ -318,5 +340,226 @@ class EngineAgreementTest {
     System.out.printf("logistic engine std=%s int=%s vs MLlib fits: largest relative difference %.2e%n",
         standardize, intercept, worst);
     assertTrue(worst <= 1e-5, "coefficients differ by " + worst);
+  }
+
+  /**
+   * MLlib's multinomial objective at (β: K×6 row-major, b: K) on all rows, from its definition: the mean
+   * weighted softmax cross-entropy + λ[α·Σ_kΣ_j π_j|β_kj| + ½(1−α)·Σ_kΣ_j π_j²β_kj²].
+   */
+  private static double multinomialObjective(List<Row> rows, String label, int classes, double alpha,
+      double lambda, boolean standardize, double[] beta, double[] b) {
+    double sw = 0;
+    double sw2 = 0;
+    double loss = 0;
+    double[] sx = new double[6];
+    double[] sxx = new double[6];
+    double[] eta = new double[classes];
+    for (Row r : rows) {
+      double w = r.getAs("w");
+      int y = (int) (double) r.<Double>getAs(label);
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < classes; k++) {
+        eta[k] = b[k];
+        for (int j = 0; j < 6; j++) eta[k] += beta[k * 6 + j] * r.<Double>getAs("x" + j);
+        max = Math.max(max, eta[k]);
+      }
+      double sum = 0;
+      for (int k = 0; k < classes; k++) sum += Math.exp(eta[k] - max);
+      loss += w * (Math.log(sum) + max - eta[y]);
+      for (int j = 0; j < 6; j++) {
+        double x = r.getAs("x" + j);
+        sx[j] += w * x;
+        sxx[j] += w * x * x;
+      }
+      sw += w;
+      sw2 += w * w;
+    }
+    double penalty = 0;
+    for (int j = 0; j < 6; j++) {
+      double mean = sx[j] / sw;
+      double pi = standardize ? Math.sqrt((sxx[j] - sw * mean * mean) / (sw - sw2 / sw)) : 1;
+      for (int k = 0; k < classes; k++) {
+        double c = beta[k * 6 + j];
+        penalty += alpha * pi * Math.abs(c) + 0.5 * (1 - alpha) * pi * pi * c * c;
+      }
+    }
+    return loss / sw + lambda * penalty;
+  }
+
+  /** The engine's solutions must satisfy the optimality conditions to this (gradient units). */
+  private static final double KKT_TOLERANCE = 1e-8;
+  /**
+   * MLlib's solution is compared coefficient by coefficient where it satisfies them to this: at tol 1e−12
+   * it reaches ≤ 3.4e−7 on these cases, except standardized without intercept (6.6e−6: OWL-QN stops short).
+   */
+  private static final double MLLIB_CONVERGED = 1e-6;
+
+  /**
+   * The largest violation of MLlib's multinomial optimality conditions at (β, b), from the definition:
+   * with G_kj the gradient of the mean loss plus the L2 term, |G_kj + λαπ_j·sign β_kj| for β_kj ≠ 0,
+   * max(|G_kj| − λαπ_j, 0) for β_kj = 0, and |Σw(p_k − y_k)|/W for the intercepts.
+   */
+  private static double kkt(List<Row> rows, String label, int classes, double alpha, double lambda,
+      boolean standardize, boolean intercept, double[] beta, double[] b) {
+    double sw = 0;
+    double sw2 = 0;
+    double[] sx = new double[6];
+    double[] sxx = new double[6];
+    double[] grad = new double[classes * 7];
+    double[] eta = new double[classes];
+    for (Row r : rows) {
+      double w = r.getAs("w");
+      int y = (int) (double) r.<Double>getAs(label);
+      double[] x = new double[6];
+      for (int j = 0; j < 6; j++) x[j] = r.getAs("x" + j);
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < classes; k++) {
+        eta[k] = b[k];
+        for (int j = 0; j < 6; j++) eta[k] += beta[k * 6 + j] * x[j];
+        max = Math.max(max, eta[k]);
+      }
+      double sum = 0;
+      for (int k = 0; k < classes; k++) sum += Math.exp(eta[k] - max);
+      for (int k = 0; k < classes; k++) {
+        double res = w * (Math.exp(eta[k] - max) / sum - (k == y ? 1 : 0));
+        for (int j = 0; j < 6; j++) grad[k * 7 + j] += res * x[j];
+        grad[k * 7 + 6] += res;
+      }
+      for (int j = 0; j < 6; j++) {
+        sx[j] += w * x[j];
+        sxx[j] += w * x[j] * x[j];
+      }
+      sw += w;
+      sw2 += w * w;
+    }
+    double worst = 0;
+    for (int j = 0; j < 6; j++) {
+      double mean = sx[j] / sw;
+      double pi = standardize ? Math.sqrt((sxx[j] - sw * mean * mean) / (sw - sw2 / sw)) : 1;
+      for (int k = 0; k < classes; k++) {
+        double c = beta[k * 6 + j];
+        double g = grad[k * 7 + j] / sw + lambda * (1 - alpha) * pi * pi * c;
+        double l1 = lambda * alpha * pi;
+        worst = Math.max(worst, c != 0 ? Math.abs(g + l1 * Math.signum(c)) : Math.max(Math.abs(g) - l1, 0));
+      }
+    }
+    if (intercept) for (int k = 0; k < classes; k++) worst = Math.max(worst, Math.abs(grad[k * 7 + 6] / sw));
+    return worst;
+  }
+
+  /**
+   * The logistic engine's multinomial full-data fits against MLlib {@code LogisticRegression} (tol 1e−12)
+   * on 3 classes (and 4 at α = 1) of the weighted data, standardization and intercept on and off. For
+   * α &lt; 1 the optimum is unique: coefficients and intercepts within 1e−5 relative to the largest.
+   * At α = 1 the softmax is flat along a shift of one feature's coefficients across the classes, and the
+   * L1 term is minimal on the median interval of the shifts — a point for odd K, an interval for even K
+   * — so there the test asserts the engine's value of MLlib's objective is no worse than MLlib's (to
+   * 1e−12 relative) and the probabilities agree within 1e−5; coefficients only for odd K.
+   * Every engine solution must satisfy the optimality (KKT) conditions of MLlib's objective, computed
+   * here from its definition, to {@link #KKT_TOLERANCE} (measured ≤ 4.2e−10); coefficients are compared
+   * with MLlib's where MLlib's own solution satisfies them to {@link #MLLIB_CONVERGED}. Standardized
+   * without intercept, OWL-QN at tol 1e−12 took 130 s to stop at 6.6e−6, 8.5e−5 from the engine's
+   * solution, whose objective is lower by 1.3e−11 (measured once): that case checks the conditions only.
+   */
+  @ParameterizedTest(name = "multinomial standardize={0} intercept={1}")
+  @CsvSource({"true, true", "true, false", "false, true", "false, false"})
+  void multinomialEngineMatchesMllibFits(boolean standardize, boolean intercept) throws IOException {
+    List<Row> rows = spark.read().parquet(data).collectAsList();
+    double worstCoefficient = 0;
+    double worstProbability = 0;
+    double worstObjective = Double.NEGATIVE_INFINITY;
+    double worstKkt = 0;
+    for (String label : standardize && intercept ? List.of("m3", "m4") : List.of("m3")) {
+      io.ridgeline.config.SweepSpec spec = Samples.spec(yaml("logistic").replace("label: c", "label: " + label),
+          "model.standardize=" + standardize, "model.intercept=" + intercept);
+      io.ridgeline.data.LabeledData d = io.ridgeline.data.DatasetLoader.load(spark, spec);
+      int classes = d.numClasses();
+      assertEquals(label.equals("m3") ? 3 : 4, classes);
+      // MLlib at tol 1e−12 is slow (up to a minute a fit without intercept): few points off the main case.
+      List<io.ridgeline.sweep.GridPoint> points = !label.equals("m3")
+          ? List.of(new io.ridgeline.sweep.GridPoint(0, 1, 0.01))
+          : standardize && intercept
+          ? List.of(new io.ridgeline.sweep.GridPoint(0, 0, 0.05), new io.ridgeline.sweep.GridPoint(1, 0.5, 0.02),
+              new io.ridgeline.sweep.GridPoint(2, 1, 0.01))
+          : List.of(new io.ridgeline.sweep.GridPoint(0, 0.5, intercept ? 0.002 : 0.02));
+      io.ridgeline.cv.FoldedData folded = io.ridgeline.cv.FoldPlan.assign(spark, d, spec.cv(), 0);
+      try {
+        io.ridgeline.sweep.SweepRunner runner = new io.ridgeline.sweep.SweepRunner(spark, 1, "multinomial-test",
+            new io.ridgeline.sweep.Progress(2, new PrintStream(OutputStream.nullOutputStream())),
+            new io.ridgeline.sweep.Checkpoints(org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()),
+                new org.apache.hadoop.fs.Path(TestSpark.tempDir("multinomial").toString())));
+        LogisticEngine engine = new LogisticEngine(spec.model(), 6, classes, runner);
+        long start = System.nanoTime();
+        List<io.ridgeline.sweep.FittedModel> fits = engine.fitAll(folded, points);
+        System.out.printf("multinomial %s std=%s int=%s: engine %.1f s%n", label, standardize, intercept,
+            (System.nanoTime() - start) / 1e9);
+        for (int i = 0; i < points.size(); i++) {
+          io.ridgeline.sweep.GridPoint point = points.get(i);
+          double[] beta = new double[classes * 6];
+          double[] b = new double[classes];
+          for (io.ridgeline.sweep.FittedModel.Coefficient c : fits.get(i).coefficients(d.featureNames())) {
+            if (c.feature().equals("(intercept)")) b[c.classIndex()] = c.value();
+            else beta[c.classIndex() * 6 + Integer.parseInt(c.feature().substring(1))] = c.value();
+          }
+          double kktOurs = kkt(rows, label, classes, point.alpha(), point.lambda(), standardize, intercept, beta, b);
+          worstKkt = Math.max(worstKkt, kktOurs);
+          assertTrue(kktOurs <= KKT_TOLERANCE, label + " " + point.label() + ": KKT violated by " + kktOurs);
+          if (standardize && !intercept) {
+            // MLlib at tol 1e−12 took 130 s here to stop at KKT 6.6e−6, 8.5e−5 from this solution with an
+            // objective 1.3e−11 higher (measured once): the conditions alone decide.
+            System.out.printf("multinomial %s std=%s int=%s %s: KKT violation %.2e (no MLlib fit)%n", label,
+                standardize, intercept, point.label(), kktOurs);
+            continue;
+          }
+          org.apache.spark.ml.classification.LogisticRegressionModel m =
+              new org.apache.spark.ml.classification.LogisticRegression().setFamily("multinomial")
+                  .setFeaturesCol("features").setLabelCol("label").setWeightCol("weight")
+                  .setRegParam(point.lambda()).setElasticNetParam(point.alpha())
+                  .setStandardization(standardize).setFitIntercept(intercept)
+                  .setTol(1e-12).setMaxIter(100000).fit(d.frame());
+          double[] theirBeta = new double[classes * 6];
+          for (int k = 0; k < classes; k++) {
+            for (int j = 0; j < 6; j++) theirBeta[k * 6 + j] = m.coefficientMatrix().apply(k, j);
+          }
+          double[] theirB = m.interceptVector().toArray();
+          double largest = 0;
+          for (double v : theirBeta) largest = Math.max(largest, Math.abs(v));
+          for (double v : theirB) largest = Math.max(largest, Math.abs(v));
+          double coefficient = 0;
+          for (int q = 0; q < beta.length; q++) coefficient = Math.max(coefficient, relative(beta[q], theirBeta[q], largest));
+          for (int k = 0; k < classes; k++) coefficient = Math.max(coefficient, relative(b[k], theirB[k], largest));
+          double fOurs = multinomialObjective(rows, label, classes, point.alpha(), point.lambda(), standardize, beta, b);
+          double fMllib = multinomialObjective(rows, label, classes, point.alpha(), point.lambda(), standardize,
+              theirBeta, theirB);
+          double probability = 0;
+          double[] out = new double[classes];
+          for (Row r : m.transform(d.frame()).select("features", "probability").collectAsList()) {
+            fits.get(i).predictor().predict((org.apache.spark.ml.linalg.Vector) r.get(0), out);
+            for (int k = 0; k < classes; k++) {
+              probability = Math.max(probability, Math.abs(out[k] - ((org.apache.spark.ml.linalg.Vector) r.get(1)).apply(k)));
+            }
+          }
+          double kktMllib = kkt(rows, label, classes, point.alpha(), point.lambda(), standardize, intercept,
+              theirBeta, theirB);
+          System.out.printf("multinomial %s std=%s int=%s %s: coefficients %.2e, probabilities %.2e, "
+              + "objective ours − MLlib's %.2e, KKT violation ours %.2e MLlib's %.2e%n", label, standardize,
+              intercept, point.label(), coefficient, probability, fOurs - fMllib, kktOurs, kktMllib);
+          worstObjective = Math.max(worstObjective, (fOurs - fMllib) / Math.abs(fMllib));
+          worstProbability = Math.max(worstProbability, probability);
+          assertTrue(fOurs <= fMllib + 1e-12 * Math.abs(fMllib),
+              label + " " + point.label() + ": objective " + fOurs + " above MLlib's " + fMllib);
+          assertTrue(probability <= 1e-5, label + " " + point.label() + ": probabilities differ by " + probability);
+          if ((point.alpha() < 1 || classes % 2 == 1) && kktMllib <= MLLIB_CONVERGED) {
+            worstCoefficient = Math.max(worstCoefficient, coefficient);
+            assertTrue(coefficient <= 1e-5, label + " " + point.label() + ": coefficients differ by " + coefficient);
+          }
+        }
+      } finally {
+        folded.release();
+      }
+    }
+    if (Double.isFinite(worstObjective)) System.out.printf("multinomial std=%s int=%s vs MLlib fits: coefficients %.2e, probabilities %.2e, "
+        + "objective (ours − MLlib's)/|MLlib's| ≤ %.2e, KKT ≤ %.2e%n", standardize, intercept, worstCoefficient,
+        worstProbability, worstObjective, worstKkt);
   }
 }

@@ -210,32 +210,76 @@ class EngineAgreementTest {
    */
   private static double logisticObjective(List<Row> rows, double alpha, double lambda, boolean standardize,
       double[] beta, double b0) {
+    double loss = 0;
+    for (Row r : rows) {
+      double w = r.getAs("w");
+      double eta = b0;
+      for (int j = 0; j < 6; j++) eta += beta[j] * r.<Double>getAs("x" + j);
+      loss += w * (Math.log1p(Math.exp(-Math.abs(eta))) + Math.max(eta, 0) - r.<Double>getAs("c") * eta);
+    }
+    double[] coefficients = java.util.Arrays.copyOf(beta, 6);   // the intercept, if beta holds it, is not penalized
+    return loss / totalWeight(rows) + lambda * penalty(penaltyWeights(rows, standardize), alpha, coefficients);
+  }
+
+  /** Σw over the rows. */
+  private static double totalWeight(List<Row> rows) {
+    double sw = 0;
+    for (Row r : rows) sw += r.<Double>getAs("w");
+    return sw;
+  }
+
+  /** MLlib's π_j of the 6 features: the weighted unbiased standard deviation (standardize), or 1. */
+  private static double[] penaltyWeights(List<Row> rows, boolean standardize) {
+    double[] pi = new double[6];
+    java.util.Arrays.fill(pi, 1);
+    if (!standardize) return pi;
     double sw = 0;
     double sw2 = 0;
-    double loss = 0;
     double[] sx = new double[6];
     double[] sxx = new double[6];
     for (Row r : rows) {
       double w = r.getAs("w");
-      double c = r.getAs("c");
-      double eta = b0;
       for (int j = 0; j < 6; j++) {
         double x = r.getAs("x" + j);
-        eta += beta[j] * x;
         sx[j] += w * x;
         sxx[j] += w * x * x;
       }
-      loss += w * (Math.log1p(Math.exp(-Math.abs(eta))) + Math.max(eta, 0) - c * eta);
       sw += w;
       sw2 += w * w;
     }
-    double penalty = 0;
     for (int j = 0; j < 6; j++) {
       double mean = sx[j] / sw;
-      double pi = standardize ? Math.sqrt((sxx[j] - sw * mean * mean) / (sw - sw2 / sw)) : 1;
-      penalty += alpha * pi * Math.abs(beta[j]) + 0.5 * (1 - alpha) * pi * pi * beta[j] * beta[j];
+      pi[j] = Math.sqrt((sxx[j] - sw * mean * mean) / (sw - sw2 / sw));
     }
-    return loss / sw + lambda * penalty;
+    return pi;
+  }
+
+  /** λ-free penalty α·Σπ_j|β_kj| + ½(1−α)·Σπ_j²β_kj² over every class's 6 coefficients (β: K×6 row-major). */
+  private static double penalty(double[] pi, double alpha, double[] beta) {
+    double sum = 0;
+    for (int i = 0; i < beta.length; i++) {
+      double c = beta[i];
+      double p = pi[i % 6];
+      sum += alpha * p * Math.abs(c) + 0.5 * (1 - alpha) * p * p * c * c;
+    }
+    return sum;
+  }
+
+  /**
+   * The softmax margins η_k = b_k + β_kᵀx of a row into {@code eta} (its features into {@code x});
+   * returns log Σ_k exp η_k, so that log p_k = η_k − that.
+   */
+  private static double logSumExp(Row r, int classes, double[] beta, double[] b, double[] x, double[] eta) {
+    for (int j = 0; j < 6; j++) x[j] = r.getAs("x" + j);
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < classes; k++) {
+      eta[k] = b[k];
+      for (int j = 0; j < 6; j++) eta[k] += beta[k * 6 + j] * x[j];
+      max = Math.max(max, eta[k]);
+    }
+    double sum = 0;
+    for (int k = 0; k < classes; k++) sum += Math.exp(eta[k] - max);
+    return max + Math.log(sum);
   }
 
   /** Full-data coefficients by point: [0] β (6) then the intercept, and (alpha, lambda). */
@@ -348,42 +392,14 @@ class EngineAgreementTest {
    */
   private static double multinomialObjective(List<Row> rows, String label, int classes, double alpha,
       double lambda, boolean standardize, double[] beta, double[] b) {
-    double sw = 0;
-    double sw2 = 0;
     double loss = 0;
-    double[] sx = new double[6];
-    double[] sxx = new double[6];
+    double[] x = new double[6];
     double[] eta = new double[classes];
     for (Row r : rows) {
-      double w = r.getAs("w");
       int y = (int) (double) r.<Double>getAs(label);
-      double max = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < classes; k++) {
-        eta[k] = b[k];
-        for (int j = 0; j < 6; j++) eta[k] += beta[k * 6 + j] * r.<Double>getAs("x" + j);
-        max = Math.max(max, eta[k]);
-      }
-      double sum = 0;
-      for (int k = 0; k < classes; k++) sum += Math.exp(eta[k] - max);
-      loss += w * (Math.log(sum) + max - eta[y]);
-      for (int j = 0; j < 6; j++) {
-        double x = r.getAs("x" + j);
-        sx[j] += w * x;
-        sxx[j] += w * x * x;
-      }
-      sw += w;
-      sw2 += w * w;
+      loss += r.<Double>getAs("w") * (logSumExp(r, classes, beta, b, x, eta) - eta[y]);
     }
-    double penalty = 0;
-    for (int j = 0; j < 6; j++) {
-      double mean = sx[j] / sw;
-      double pi = standardize ? Math.sqrt((sxx[j] - sw * mean * mean) / (sw - sw2 / sw)) : 1;
-      for (int k = 0; k < classes; k++) {
-        double c = beta[k * 6 + j];
-        penalty += alpha * pi * Math.abs(c) + 0.5 * (1 - alpha) * pi * pi * c * c;
-      }
-    }
-    return loss / sw + lambda * penalty;
+    return loss / totalWeight(rows) + lambda * penalty(penaltyWeights(rows, standardize), alpha, beta);
   }
 
   /** The engine's solutions must satisfy the optimality conditions to this (gradient units). */
@@ -401,45 +417,27 @@ class EngineAgreementTest {
    */
   private static double kkt(List<Row> rows, String label, int classes, double alpha, double lambda,
       boolean standardize, boolean intercept, double[] beta, double[] b) {
-    double sw = 0;
-    double sw2 = 0;
-    double[] sx = new double[6];
-    double[] sxx = new double[6];
     double[] grad = new double[classes * 7];
+    double[] x = new double[6];
     double[] eta = new double[classes];
     for (Row r : rows) {
       double w = r.getAs("w");
       int y = (int) (double) r.<Double>getAs(label);
-      double[] x = new double[6];
-      for (int j = 0; j < 6; j++) x[j] = r.getAs("x" + j);
-      double max = Double.NEGATIVE_INFINITY;
+      double lse = logSumExp(r, classes, beta, b, x, eta);
       for (int k = 0; k < classes; k++) {
-        eta[k] = b[k];
-        for (int j = 0; j < 6; j++) eta[k] += beta[k * 6 + j] * x[j];
-        max = Math.max(max, eta[k]);
-      }
-      double sum = 0;
-      for (int k = 0; k < classes; k++) sum += Math.exp(eta[k] - max);
-      for (int k = 0; k < classes; k++) {
-        double res = w * (Math.exp(eta[k] - max) / sum - (k == y ? 1 : 0));
+        double res = w * (Math.exp(eta[k] - lse) - (k == y ? 1 : 0));
         for (int j = 0; j < 6; j++) grad[k * 7 + j] += res * x[j];
         grad[k * 7 + 6] += res;
       }
-      for (int j = 0; j < 6; j++) {
-        sx[j] += w * x[j];
-        sxx[j] += w * x[j] * x[j];
-      }
-      sw += w;
-      sw2 += w * w;
     }
+    double sw = totalWeight(rows);
+    double[] pi = penaltyWeights(rows, standardize);
     double worst = 0;
     for (int j = 0; j < 6; j++) {
-      double mean = sx[j] / sw;
-      double pi = standardize ? Math.sqrt((sxx[j] - sw * mean * mean) / (sw - sw2 / sw)) : 1;
       for (int k = 0; k < classes; k++) {
         double c = beta[k * 6 + j];
-        double g = grad[k * 7 + j] / sw + lambda * (1 - alpha) * pi * pi * c;
-        double l1 = lambda * alpha * pi;
+        double g = grad[k * 7 + j] / sw + lambda * (1 - alpha) * pi[j] * pi[j] * c;
+        double l1 = lambda * alpha * pi[j];
         worst = Math.max(worst, c != 0 ? Math.abs(g + l1 * Math.signum(c)) : Math.max(Math.abs(g) - l1, 0));
       }
     }

@@ -11,12 +11,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code ridgeline sweep|validate|report}. Exit codes: 0 success; 2 bad command line, config, data or
+ * {@code ridgeline sweep|validate|report|predict}. Exit codes: 0 success; 2 bad command line, config, data or
  * run id (one line per problem, naming it); 1 a run that failed for another reason.
  */
 @Command(name = "ridgeline", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Cross-validated regularization sweeps on Apache Spark.",
-    subcommands = {SweepCommand.class, ValidateCommand.class, ReportCommand.class})
+    subcommands = {SweepCommand.class, ValidateCommand.class, ReportCommand.class, PredictCommand.class})
 public final class Main {
   static final int BAD_INPUT = 2;
   static final int FAILED = 1;

@@ -16,6 +16,10 @@ final class Sessions {
     return builder("ridgeline report", "local[*]").getOrCreate();
   }
 
+  static SparkSession forPredict() {
+    return builder("ridgeline predict", "local[*]").getOrCreate();
+  }
+
   private static SparkSession.Builder builder(String appName, String master) {
     SparkSession.Builder b = SparkSession.builder().appName(appName)
         .config("spark.scheduler.mode", "FAIR")

@@ -1,2 +1,2 @@
-/** Command line: {@code sweep}, {@code validate}, {@code report}. Imports {@code job}, {@code config}, {@code report}. */
+/** Command line: {@code sweep}, {@code validate}, {@code report}, {@code predict}. Imports {@code job}, {@code config}, {@code report}. */
 package io.ridgeline.cli;

@@ -23,7 +23,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -118,7 +117,7 @@ public final class ConfigLoader {
     if (path == null && !f.has("data.path")) f.problem("data.path", "required: where the data is");
     DataFormat format = f.choice("data.format", null, Arrays.asList(DataFormat.values()), DataFormat::key);
     if (format == null && path != null && !f.has("data.format")) {
-      format = formatFromExtension(path);
+      format = DataFormat.fromExtension(path);
       if (format == null) {
         f.problem("data.format", "required: cannot tell csv, parquet or libsvm from the path '" + path + "'");
       }
@@ -129,6 +128,24 @@ public final class ConfigLoader {
     if (features != null && features.size() == 1 && features.get(0).equalsIgnoreCase("all")) features = null;
     if (features == null && format == DataFormat.LIBSVM) features = List.of("features");
     String weight = f.text("data.weight", null);
+    List<String> categorical = f.texts("data.categorical");
+    if (categorical == null) categorical = List.of();
+    if (!categorical.isEmpty() && format == DataFormat.LIBSVM) {
+      f.problem("data.categorical", "libsvm data holds one vector column, not categorical columns");
+    } else if (features != null) {
+      List<String> listed = features;
+      categorical.stream().filter(c -> !listed.contains(c)).findFirst().ifPresent(c -> f.problem("data.categorical",
+          "column '" + c + "' is not in data.features " + listed));
+    }
+    for (String c : categorical) {
+      if (c.equals(label) || c.equals(weight)) {
+        f.problem("data.categorical", "column '" + c + "' is the " + (c.equals(label) ? "label" : "weight")
+            + ", not a feature");
+      }
+    }
+    int maxLevels = f.integer("data.maxLevels", 1000, 1, 1_000_000);
+    MissingValues missing = f.choice("data.missing", MissingValues.ERROR, Arrays.asList(MissingValues.values()),
+        MissingValues::key);
 
     Family family = f.choice("model.family", null, Arrays.asList(Family.values()), Family::key);
     if (family == null && !f.has("model.family")) f.problem("model.family", "required: linear, logistic or mlp");
@@ -199,7 +216,7 @@ public final class ConfigLoader {
 
     return new SweepSpec(
         name,
-        new DataSpec(path, format, label, features, weight),
+        new DataSpec(path, format, label, features, weight, categorical, maxLevels, missing),
         new ModelSpec(family, classification, standardize, intercept, maxIter, tol, mlpFixed),
         new GridSpec(alphas, lambdas, count, minRatio, mlpGrid),
         new CvSpec(folds, seed, stratify, foldColumn, metric, rule),
@@ -208,14 +225,6 @@ public final class ConfigLoader {
         source,
         text,
         sha256(flat));
-  }
-
-  private static DataFormat formatFromExtension(String path) {
-    String p = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
-    if (p.endsWith(".csv") || p.endsWith(".csv.gz")) return DataFormat.CSV;
-    if (p.endsWith(".parquet")) return DataFormat.PARQUET;
-    if (p.endsWith(".libsvm") || p.endsWith(".svm")) return DataFormat.LIBSVM;
-    return null;
   }
 
   private static String defaultName(String source) {

@@ -25,10 +25,14 @@ public record SweepSpec(
     String sha256) {
 
   /**
-   * @param features null for {@code all}; otherwise the columns to assemble, or one vector column
-   * @param weight   null when every row weighs 1
+   * @param features    null for {@code all}; otherwise the columns to assemble, or one vector column
+   * @param weight      null when every row weighs 1
+   * @param categorical numeric columns to one-hot encode as categories (text and boolean ones always are)
+   * @param maxLevels   the most levels a categorical column may have
+   * @param missing     what a null or NaN in a numeric column does: refuse the data, or drop the row
    */
-  public record DataSpec(String path, DataFormat format, String label, List<String> features, String weight) {}
+  public record DataSpec(String path, DataFormat format, String label, List<String> features, String weight,
+      List<String> categorical, int maxLevels, MissingValues missing) {}
 
   /**
    * @param classification logistic, or mlp with {@code model.task: classification}

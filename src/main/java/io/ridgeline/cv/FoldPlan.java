@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.ridgeline.config.SweepSpec.CvSpec;
 import io.ridgeline.data.DataException;
 import io.ridgeline.data.LabeledData;
+import io.ridgeline.data.SparseVectors;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -25,7 +26,8 @@ import org.apache.spark.storage.StorageLevel;
  * Assigns every row a fold id in 0..k−1 and caches the result.
  *
  * <p>Random folds are a function of the rows alone, never of their order or partitioning: each row
- * gets the key h = xxhash64(seed, features, label, weight); rows are ranked by h (by (label, h) when
+ * gets the key h = xxhash64(seed, features, label, weight), the features hashed by their stored entries
+ * only (a sparse vector by its non-zeros and their indices, see {@link SparseVectors#hashKey}); rows are ranked by h (by (label, h) when
  * stratified) and the row of rank r goes to fold r mod k. So fold sizes differ by at most one, each
  * class is spread over the folds as evenly as its count allows (as with {@code cv.glmnet}'s
  * stratified foldid), and the same rows get the same folds on 1 or 200 partitions. Rows that share a
@@ -122,8 +124,8 @@ public final class FoldPlan {
   }
 
   private static Dataset<Row> randomFolds(SparkSession spark, LabeledData data, CvSpec cv, int k, int numPartitions) {
-    Column features = org.apache.spark.ml.functions.vector_to_array(col(LabeledData.FEATURES), "float64");
-    Column key = xxhash64(lit(cv.seed()), features, col(LabeledData.LABEL), col(LabeledData.WEIGHT));
+    Column[] features = SparseVectors.hashKey(col(LabeledData.FEATURES));
+    Column key = xxhash64(lit(cv.seed()), features[0], features[1], col(LabeledData.LABEL), col(LabeledData.WEIGHT));
     Column[] order = cv.stratify()
         ? new Column[] {col(LabeledData.LABEL), col("__key")}
         : new Column[] {col("__key")};

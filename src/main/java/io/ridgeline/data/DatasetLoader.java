@@ -4,16 +4,15 @@ import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.ridgeline.config.DataFormat;
+import io.ridgeline.config.MissingValues;
 import io.ridgeline.config.SweepSpec;
 import io.ridgeline.config.SweepSpec.DataSpec;
 import java.util.ArrayList;
@@ -24,12 +23,12 @@ import java.util.Set;
 import java.util.StringJoiner;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.AttributeGroup;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
@@ -37,10 +36,14 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads the configured data and checks it before anything is trained: columns exist and are numeric;
- * no nulls, NaN or infinities in any used column; weights non-negative with a positive sum; labels
+ * Reads the configured data and checks it before anything is trained: columns exist; features are
+ * numeric, boolean or text (the last two, and {@code data.categorical}, one-hot encoded with every
+ * level, see {@link Levels}); no nulls, NaN or infinities in any used numeric column (or, with {@code
+ * data.missing: drop}, such rows dropped and counted); weights non-negative with a positive sum; labels
  * that fit the family (classification: 0..K−1, every class present). All checks on scalar columns run
- * in one aggregation job. Every failure is a {@link DataException} naming the path and column.
+ * in one aggregation job; a vector column is checked by its stored values only. The features are
+ * assembled by the {@link FeaturePipeline} the saved model reuses. Every failure is a
+ * {@link DataException} naming the path and column.
  */
 public final class DatasetLoader {
   private static final int MAX_CLASSES = 1000;
@@ -52,7 +55,7 @@ public final class DatasetLoader {
     boolean classification = spec.model().classification();
     try {
       spark.sparkContext().setJobDescription("load and check " + d.path());
-      return check(read(spark, d), d, spec.cv().foldColumn(), classification);
+      return check(read(spark, d.path(), d.format()), d, spec.cv().foldColumn(), classification);
     } catch (DataException e) {
       throw e;
     } catch (Exception e) {
@@ -63,11 +66,12 @@ public final class DatasetLoader {
     }
   }
 
-  private static Dataset<Row> read(SparkSession spark, DataSpec d) {
-    return switch (d.format()) {
-      case CSV -> spark.read().option("header", true).option("inferSchema", true).csv(d.path());
-      case PARQUET -> spark.read().parquet(d.path());
-      case LIBSVM -> spark.read().format("libsvm").load(d.path());
+  /** The data as read, every column as it is in the source (csv: with a header, types inferred). */
+  public static Dataset<Row> read(SparkSession spark, String path, DataFormat format) {
+    return switch (format) {
+      case CSV -> spark.read().option("header", true).option("inferSchema", true).csv(path);
+      case PARQUET -> spark.read().parquet(path);
+      case LIBSVM -> spark.read().format("libsvm").load(path);
     };
   }
 
@@ -81,6 +85,7 @@ public final class DatasetLoader {
     if (d.weight() != null) requireColumn(present, d.weight(), "data.weight", missing);
     if (foldColumn != null) requireColumn(present, foldColumn, "cv.foldColumn", missing);
     if (d.features() != null) d.features().forEach(c -> requireColumn(present, c, "data.features", missing));
+    d.categorical().forEach(c -> requireColumn(present, c, "data.categorical", missing));
     if (!missing.isEmpty()) {
       throw new DataException(where + ": " + String.join("; ", missing) + " (columns: "
           + String.join(", ", present) + ")");
@@ -93,42 +98,72 @@ public final class DatasetLoader {
       for (StructField f : schema.fields()) {
         String n = f.name();
         if (n.equals(d.label()) || n.equals(d.weight()) || n.equals(foldColumn)) continue;
-        if (f.dataType() instanceof NumericType) featureColumns.add(n);
+        if (f.dataType() instanceof NumericType || isText(f.dataType())) featureColumns.add(n);
       }
       if (featureColumns.isEmpty()) {
-        throw new DataException(where + ": data.features is 'all' but no numeric column is left besides the "
-            + "label, weight and fold columns");
+        throw new DataException(where + ": data.features is 'all' but no numeric, boolean or text column is left "
+            + "besides the label, weight and fold columns");
       }
     } else if (d.features().size() == 1 && isVector(schema.apply(d.features().get(0)).dataType())) {
       vectorColumn = d.features().get(0);
+      if (d.categorical().contains(vectorColumn)) {
+        throw new DataException(where + ": data.categorical column '" + vectorColumn + "' is a vector column");
+      }
     } else {
       featureColumns.addAll(d.features());
     }
-    for (String c : featureColumns) requireNumeric(raw, c, "feature", where);
+    List<String> numeric = new ArrayList<>();
+    List<FeaturePipeline.Input> inputs = new ArrayList<>();
+    for (String c : featureColumns) {
+      DataType t = schema.apply(c).dataType();
+      boolean categorical = isText(t) || (t instanceof NumericType && d.categorical().contains(c));
+      if (!categorical && !(t instanceof NumericType)) {
+        throw new DataException(where + ": feature column '" + c + "' is not numeric, boolean or text ("
+            + t.simpleString() + ")");
+      }
+      if (!categorical) numeric.add(c);
+      inputs.add(new FeaturePipeline.Input(c, categorical ? List.of() : null));
+    }
     requireNumeric(raw, d.label(), "label", where);
     if (d.weight() != null) requireNumeric(raw, d.weight(), "weight", where);
     if (foldColumn != null) requireNumeric(raw, foldColumn, "fold", where);
 
-    // One aggregation: row count, non-finite counts per column, label and weight checks.
-    List<String> scalarColumns = new ArrayList<>(featureColumns);
+    List<String> scalarColumns = new ArrayList<>(numeric);
     scalarColumns.add(d.label());
     if (d.weight() != null) scalarColumns.add(d.weight());
     if (foldColumn != null) scalarColumns.add(foldColumn);
+    Column checkedSize = vectorColumn == null ? null : SparseVectors.checkedSize(Columns.of(vectorColumn));
+
+    // data.missing: drop — one pass counts the rows with a non-finite used numeric value; they go.
+    long dropped = 0;
+    if (d.missing() == MissingValues.DROP) {
+      Column bad = checkedSize == null ? lit(false) : checkedSize.isNull().or(checkedSize.equalTo(-1));
+      for (String c : scalarColumns) bad = bad.or(nonFinite(Columns.of(c)));
+      Row counts = raw.agg(count(lit(1)), countWhere(bad)).first();
+      dropped = counts.getLong(1);
+      if (dropped == counts.getLong(0)) {
+        throw new DataException(where + ": every row (" + rows(dropped) + ") has a null, NaN or infinite value in a "
+            + "used numeric column, and data.missing is drop");
+      }
+      raw = raw.where(functions.not(bad));
+    }
+
+    // One aggregation: row count, non-finite counts per column, label and weight checks.
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(lit(1)));
-    for (String c : scalarColumns) aggs.add(countWhere(nonFinite(col(c))));
-    if (vectorColumn != null) {
-      Column v = col(vectorColumn);
-      Column values = org.apache.spark.ml.functions.vector_to_array(v, "float64");
-      aggs.add(countWhere(v.isNull().or(exists(values, x -> x.isNaN().or(abs(x).equalTo(Double.POSITIVE_INFINITY))))));
-      aggs.add(min(size(values)));
-      aggs.add(max(size(values)));
+    for (String c : scalarColumns) aggs.add(countWhere(nonFinite(Columns.of(c))));
+    if (checkedSize != null) {
+      // Only a vector's stored values are read: a sparse row costs its non-zeros.
+      Column finiteSize = when(checkedSize.geq(0), checkedSize);
+      aggs.add(countWhere(checkedSize.isNull().or(checkedSize.equalTo(-1))));
+      aggs.add(min(finiteSize));
+      aggs.add(max(finiteSize));
     }
-    Column label = col(d.label()).cast(DataTypes.DoubleType);
+    Column label = Columns.of(d.label()).cast(DataTypes.DoubleType);
     aggs.add(countWhere(label.notEqual(floor(label)).or(label.lt(0))));
     aggs.add(min(label));
     aggs.add(max(label));
-    Column weight = d.weight() == null ? lit(1.0) : col(d.weight()).cast(DataTypes.DoubleType);
+    Column weight = d.weight() == null ? lit(1.0) : Columns.of(d.weight()).cast(DataTypes.DoubleType);
     aggs.add(countWhere(weight.lt(0)));
     aggs.add(sum(weight));
     Row stats = raw.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
@@ -141,21 +176,22 @@ public final class DatasetLoader {
       long n = stats.getLong(i++);
       if (n > 0) bad.add("'" + c + "' (" + rows(n) + ")");
     }
-    int numFeatures = featureColumns.size();
+    int vectorSize = 0;
     if (vectorColumn != null) {
       long n = stats.getLong(i++);
       if (n > 0) bad.add("'" + vectorColumn + "' (" + rows(n) + ")");
       int minSize = stats.isNullAt(i) ? 0 : stats.getInt(i);
       i++;
-      numFeatures = stats.isNullAt(i) ? 0 : stats.getInt(i);
+      vectorSize = stats.isNullAt(i) ? 0 : stats.getInt(i);
       i++;
-      if (minSize != numFeatures) {
+      if (minSize != vectorSize) {
         throw new DataException(where + ": feature vectors in column '" + vectorColumn
-            + "' differ in length (" + minSize + " to " + numFeatures + ")");
+            + "' differ in length (" + minSize + " to " + vectorSize + ")");
       }
     }
     if (bad.length() > 0) {
-      throw new DataException(where + ": null, NaN or infinite values in column " + bad);
+      throw new DataException(where + ": null, NaN or infinite values in column " + bad
+          + " (data.missing: drop drops such rows)");
     }
     long nonClassLabels = stats.getLong(i++);
     double minLabel = stats.getDouble(i++);
@@ -175,25 +211,23 @@ public final class DatasetLoader {
       numClasses = checkClasses(raw, d.label(), label, nonClassLabels, minLabel, maxLabel, where);
     }
 
-    Dataset<Row> features;
+    FeaturePipeline pipeline;
     List<String> names;
     if (vectorColumn != null) {
-      features = raw.withColumn("__features", col(vectorColumn));
-      names = vectorFeatureNames(schema.apply(vectorColumn), numFeatures);
+      pipeline = FeaturePipeline.vector(vectorColumn);
+      names = vectorFeatureNames(schema.apply(vectorColumn), vectorSize);
     } else {
-      features = new VectorAssembler()
-          .setInputCols(featureColumns.toArray(new String[0]))
-          .setOutputCol("__features")
-          .setHandleInvalid("error")
-          .transform(raw);
-      names = List.copyOf(featureColumns);
+      inputs = Levels.find(raw, inputs, d.maxLevels(), where);
+      pipeline = FeaturePipeline.of(raw, inputs);
+      names = Levels.featureNames(inputs);
     }
     List<Column> out = new ArrayList<>(List.of(
-        col("__features").as(LabeledData.FEATURES),
+        col(FeaturePipeline.FEATURES).as(LabeledData.FEATURES),
         label.as(LabeledData.LABEL),
         weight.as(LabeledData.WEIGHT)));
-    if (foldColumn != null) out.add(col(foldColumn).cast(DataTypes.DoubleType).as(LabeledData.USER_FOLD));
-    return new LabeledData(features.select(out.toArray(new Column[0])), names, numClasses, rows, where, d.label());
+    if (foldColumn != null) out.add(Columns.of(foldColumn).cast(DataTypes.DoubleType).as(LabeledData.USER_FOLD));
+    Dataset<Row> frame = pipeline.transform(raw).select(out.toArray(new Column[0]));
+    return new LabeledData(frame, names, numClasses, rows, where, d.label(), pipeline, dropped);
   }
 
   /** Labels must be the class indices 0..K−1, each present, 2 ≤ K ≤ 1000. */
@@ -246,7 +280,7 @@ public final class DatasetLoader {
     if (t instanceof NumericType) return;
     String example = "";
     if (t.equals(DataTypes.StringType)) {
-      Column c = col(name);
+      Column c = Columns.of(name);
       List<Row> r = raw.select(c).where(c.isNotNull().and(c.try_cast(DataTypes.DoubleType).isNull())).limit(1).collectAsList();
       if (!r.isEmpty()) example = ", e.g. '" + r.get(0).getString(0) + "'";
     }
@@ -256,6 +290,11 @@ public final class DatasetLoader {
 
   private static String rows(long n) {
     return n == 1 ? "1 row" : n + " rows";
+  }
+
+  /** Text and boolean columns are categorical. */
+  private static boolean isText(DataType t) {
+    return t.equals(DataTypes.StringType) || t.equals(DataTypes.BooleanType);
   }
 
   private static boolean isVector(DataType t) {

@@ -330,7 +330,8 @@ public final class SweepJob {
     String modelPath = writer.stagedModelPath();
     writer.stage(tables, () -> {
       spark.sparkContext().setJobDescription("save the selected model");
-      chosenModel.save(modelPath);
+      // The feature stages and the fitted model: scores a frame with the original columns.
+      data.pipeline().withModel(chosenModel.transformer()).write().overwrite().save(modelPath);
     });
     writer.publish();
     return new Outcome(runId, refit, chosen, oneSe, oneSe == null ? null : grid.get(oneSe.point().point()), metric, k,
@@ -377,7 +378,10 @@ public final class SweepJob {
 
   private String describe(FoldedData folded) {
     LabeledData d = folded.source();
-    return String.format(Locale.ROOT, "data: %s · %d rows × %d features%s · %d folds of %s rows",
+    String dropped = d.droppedRows() == 0 ? "" : String.format(Locale.ROOT,
+        "data.missing: drop dropped %d row%s with a null, NaN or infinite numeric value%n", d.droppedRows(),
+        d.droppedRows() == 1 ? "" : "s");
+    return dropped + String.format(Locale.ROOT, "data: %s · %d rows × %d features%s · %d folds of %s rows",
         d.path(), d.rows(), d.numFeatures(), d.numClasses() > 0 ? " · " + d.numClasses() + " classes" : "",
         folded.folds(), Arrays.toString(folded.foldSizes()));
   }

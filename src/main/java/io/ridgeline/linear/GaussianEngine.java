@@ -12,7 +12,7 @@ import io.ridgeline.sweep.GridPoint;
 import io.ridgeline.sweep.SweepRunner;
 import io.ridgeline.sweep.TrialResult;
 import io.ridgeline.sweep.WorkUnit;
-import java.io.IOException;
+import org.apache.spark.ml.Transformer;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -279,11 +279,11 @@ public final class GaussianEngine implements Engine {
     }
 
     @Override
-    public void save(String path) throws IOException {
+    public Transformer transformer() {
       LinearRegression estimator = trainer.estimator(point);
       LinearRegressionModel model = new LinearRegressionModel(estimator.uid(),
           Vectors.dense(solution.beta()), solution.intercept());
-      estimator.copyValues(model, ParamMap.empty()).write().overwrite().save(path);
+      return estimator.copyValues(model, ParamMap.empty());
     }
   }
 }

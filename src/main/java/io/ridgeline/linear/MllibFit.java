@@ -2,21 +2,20 @@ package io.ridgeline.linear;
 
 import io.ridgeline.cv.Predictor;
 import io.ridgeline.sweep.FittedModel;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.Transformer;
 
 /** A fitted MLlib linear or logistic model, its coefficients copied out once. */
 final class MllibFit implements FittedModel {
-  private final MLWritable model;
+  private final Transformer model;
   private final int numClasses;
   private final int p;
   private final double[] coef;
   private final double[] intercept;
   private final int iterations;
 
-  MllibFit(MLWritable model, int numClasses, int p, double[] coef, double[] intercept, int iterations) {
+  MllibFit(Transformer model, int numClasses, int p, double[] coef, double[] intercept, int iterations) {
     this.model = model;
     this.numClasses = numClasses;
     this.p = p;
@@ -60,7 +59,7 @@ final class MllibFit implements FittedModel {
   }
 
   @Override
-  public void save(String path) throws IOException {
-    model.write().overwrite().save(path);
+  public Transformer transformer() {
+    return model;
   }
 }

@@ -10,6 +10,7 @@ import io.ridgeline.sweep.FittedModel;
 import io.ridgeline.sweep.GridPoint;
 import io.ridgeline.sweep.Trainer;
 import java.io.IOException;
+import org.apache.spark.ml.Transformer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -173,8 +174,8 @@ public final class MlpTrainer implements Trainer {
     }
 
     @Override
-    public void save(String path) throws IOException {
-      model.write().overwrite().save(path);
+    public Transformer transformer() {
+      return model;
     }
   }
 

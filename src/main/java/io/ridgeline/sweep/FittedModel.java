@@ -1,8 +1,8 @@
 package io.ridgeline.sweep;
 
 import io.ridgeline.cv.Predictor;
-import java.io.IOException;
 import java.util.List;
+import org.apache.spark.ml.Transformer;
 
 /** A trained model: a predictor plus what the reports need about it. */
 public interface FittedModel {
@@ -22,8 +22,12 @@ public interface FittedModel {
     return null;
   }
 
-  /** Saves the model in MLlib's format. */
-  void save(String path) throws IOException;
+  /**
+   * The fitted model as a Spark ML stage reading the {@code features} column: a genuine MLlib
+   * {@code LinearRegressionModel} / {@code LogisticRegressionModel} with the estimator's parameters, or
+   * an {@code MlpModel}; persistable, so the saved {@code PipelineModel} can hold it.
+   */
+  Transformer transformer();
 
   /**
    * @param classIndex class for multinomial models, null otherwise

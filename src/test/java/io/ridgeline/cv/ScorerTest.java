@@ -42,7 +42,7 @@ class ScorerTest {
 
   private static String saved(FittedModel m) throws IOException {
     String path = TestSpark.tempDir("model").resolve("m").toString();
-    m.save(path);
+    ((org.apache.spark.ml.util.MLWritable) m.transformer()).write().save(path);
     return path;
   }
 

@@ -52,16 +52,16 @@ class DataValidationTest {
   }
 
   @Test
-  void nonNumericFeatureNamesAnExample() throws IOException {
-    String p = csv("c.csv", "a,b,y\n1,x1,2\n3,4,5\n");
-    assertEquals(p + ": feature column 'b' is not numeric (string, e.g. 'x1')",
-        failure(p, "linear", "data.features=[a, b]"));
+  void nonNumericLabelNamesAnExample() throws IOException {
+    String p = csv("c.csv", "a,b,y\n1,2,x1\n3,4,5\n");
+    assertEquals(p + ": label column 'y' is not numeric (string, e.g. 'x1')", failure(p, "linear"));
   }
 
   @Test
   void nullsNaNAndInfinitiesAreCountedPerColumn() throws IOException {
     String p = csv("d.csv", "a,b,y\n1,,2\nNaN,4,5\nInf,5,6\n7,8,9\n");
-    assertEquals(p + ": null, NaN or infinite values in column 'a' (2 rows), 'b' (1 row)", failure(p, "linear"));
+    assertEquals(p + ": null, NaN or infinite values in column 'a' (2 rows), 'b' (1 row) (data.missing: drop drops "
+        + "such rows)", failure(p, "linear"));
   }
 
   @Test

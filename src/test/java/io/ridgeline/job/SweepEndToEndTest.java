@@ -123,7 +123,9 @@ class SweepEndToEndTest {
   @Test
   void savedModelLoadsWithMllibAndEqualsItsCoefficientRows() {
     Row run = table("runs").first();
-    LinearRegressionModel m = LinearRegressionModel.load(run.getAs("model_path"));
+    // The saved model is a PipelineModel: the feature stages, then the MLlib model.
+    org.apache.spark.ml.Transformer[] stages = org.apache.spark.ml.PipelineModel.load(run.getAs("model_path")).stages();
+    LinearRegressionModel m = (LinearRegressionModel) stages[stages.length - 1];
     int point = run.getAs("selected_point");
     List<Row> coef = table("coefficients").where(col("point").equalTo(point)).collectAsList();
     assertEquals(11, coef.size(), "10 features and the intercept");
@@ -205,7 +207,9 @@ class SweepEndToEndTest {
     assertTrue(m.getDouble(0) > 0.85, "wine accuracy above 0.85 on every fold, got " + m.getDouble(0));
     Dataset<Row> runs = spark.read().parquet(dir.resolve("runs").toString());
     for (Row run : runs.collectAsList()) {
-      LogisticRegressionModel model = LogisticRegressionModel.load(run.getAs("model_path"));
+      org.apache.spark.ml.Transformer[] stages =
+          org.apache.spark.ml.PipelineModel.load(run.getAs("model_path")).stages();
+      LogisticRegressionModel model = (LogisticRegressionModel) stages[stages.length - 1];
       assertEquals((int) run.getAs("classes"), model.numClasses());
     }
     Dataset<Row> coef = spark.read().parquet(dir.resolve("coefficients").toString())

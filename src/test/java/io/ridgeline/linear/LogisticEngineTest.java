@@ -71,7 +71,7 @@ class LogisticEngineTest {
         assertTrue(worst <= 1e-5, point.label() + ": coefficients differ by " + worst);
 
         String path = TestSpark.tempDir("logistic-model").resolve("model").toString();
-        fits.get(i).save(path);
+        ((org.apache.spark.ml.util.MLWritable) fits.get(i).transformer()).write().save(path);
         LogisticRegressionModel loaded = LogisticRegressionModel.load(path);
         assertEquals(point.lambda(), loaded.getRegParam());
         assertEquals(point.alpha(), loaded.getElasticNetParam());

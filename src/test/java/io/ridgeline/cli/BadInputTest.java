@@ -142,9 +142,79 @@ class BadInputTest {
   }
 
   @Test
-  void nonNumericColumn() {
-    String data = file("text.csv", "x1,x2,y\n1,a,3\n2,b,4\n3,c,2\n4,d,6\n");
-    assertSweepRefused("text", data, "linear", "", "feature column 'x2' is not numeric (string, e.g. 'a')", "--set", "data.features=[x1, x2]");
+  void nonNumericLabel() {
+    String data = file("text.csv", "x1,x2,y\n1,2,a\n2,1,b\n3,5,c\n4,4,d\n");
+    assertSweepRefused("text", data, "linear", "", "label column 'y' is not numeric (string, e.g. 'a')");
+  }
+
+  @Test
+  void featureColumnOfAnotherType() {
+    String data = file("time.csv", "t,x1,y\n2024-01-01 10:00:00,1,3\n2024-01-02 10:00:00,2,4\n2024-01-03 10:00:00,3,2\n");
+    assertSweepRefused("time", data, "linear", "", "feature column 't' is not numeric, boolean or text (timestamp)",
+        "--set", "data.features=[t, x1]");
+  }
+
+  @Test
+  void categoricalColumnWithTooManyLevels() {
+    StringBuilder b = new StringBuilder("id,x1,y\n");
+    for (int i = 0; i < 12; i++) b.append("u").append(i).append(',').append(i % 5).append(',').append(i % 7).append('\n');
+    assertSweepRefused("levels", file("ids.csv", b.toString()), "linear", "",
+        "categorical column 'id' has 12 levels, more than data.maxLevels = 10", "--set", "data.maxLevels=10");
+  }
+
+  @Test
+  void categoricalColumnNotAmongTheFeatures() {
+    assertSweepRefused("cat", file("cat.csv", REGRESSION), "linear", "",
+        "data.categorical: column 'x3' is not in data.features [x1, x2]", "--set", "data.features=[x1, x2]",
+        "--set", "data.categorical=[x3]");
+  }
+
+  // ---- predict ----
+
+  private static String model;
+
+  /** A model saved by a sweep over a text column, for the predict rows. */
+  private static synchronized String model() {
+    if (model == null) {
+      String data = file("colors.csv", "x1,color,y\n1,red,3\n2,blue,4\n3,red,2\n4,blue,6\n5,red,5\n6,blue,7\n");
+      Path out = output("predict-model");
+      assertEquals(0, run("sweep", config("predict-model", data, "linear", out, ""), "--run-id", "m").code());
+      model = out.resolve("models/m").toString();
+    }
+    return model;
+  }
+
+  @Test
+  void predictWithAMissingModel() {
+    Path out = output("predict-no-model");
+    String missing = dir.resolve("no-such-model").toString();
+    assertRefused(out, "cannot load the model '" + missing + "'", "predict", missing, file("p1.csv", "x1,color\n1,red\n"),
+        "--output", out.toString());
+  }
+
+  @Test
+  void predictOnDataWithoutAColumnTheModelReads() {
+    Path out = output("predict-column");
+    String data = file("p2.csv", "x1,colour\n1,red\n");
+    assertRefused(out, data + ": column 'color', which the model " + model() + " reads, is not in the data (columns: "
+        + "x1, colour)", "predict", model(), data, "--output", out.toString());
+  }
+
+  @Test
+  void predictOnUnreadableData() {
+    Path out = output("predict-unreadable");
+    String missing = dir.resolve("no-such-data.csv").toString();
+    assertRefused(out, "cannot read data '" + missing + "' as csv: Path does not exist: file:" + missing,
+        "predict", model(), missing, "--output", out.toString());
+  }
+
+  @Test
+  void predictIntoAnExistingOutput() throws IOException {
+    Path out = output("predict-exists");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("keep.txt"), "earlier predictions\n");
+    assertRefused(out, "--output " + out + " already exists: use --overwrite to replace it",
+        "predict", model(), file("p3.csv", "x1,color\n1,red\n"), "--output", out.toString());
   }
 
   @Test

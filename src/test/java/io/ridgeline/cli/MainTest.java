@@ -22,7 +22,8 @@ class MainTest {
     TestSpark.session();
   }
 
-  private static Result run(String... args) {
+  /** Runs a command line in this JVM, capturing its standard output and error. */
+  static Result run(String... args) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     ByteArrayOutputStream o = new ByteArrayOutputStream();

@@ -80,12 +80,20 @@ public final class PredictJob {
     }
   }
 
-  private static PipelineModel load(String model) {
+  /** The saved model; a path without one is named before Spark is asked (which would log a stack trace). */
+  private PipelineModel load(String model) {
+    String what = "cannot load the model '" + model + "' (a PipelineModel saved by a sweep, "
+        + "<run.output>/models/<run_id>): ";
     try {
+      Path metadata = new Path(model, "metadata");
+      if (!metadata.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(metadata)) {
+        throw new DataException(what + "there is no " + metadata);
+      }
       return PipelineModel.load(model);
+    } catch (DataException e) {
+      throw e;
     } catch (Exception e) {
-      throw new DataException("cannot load the model '" + model + "' (a PipelineModel saved by a sweep, "
-          + "<run.output>/models/<run_id>): " + DatasetLoader.rootMessage(e));
+      throw new DataException(what + DatasetLoader.rootMessage(e));
     }
   }
 }

@@ -188,7 +188,7 @@ class BadInputTest {
   void predictWithAMissingModel() {
     Path out = output("predict-no-model");
     String missing = dir.resolve("no-such-model").toString();
-    assertRefused(out, "cannot load the model '" + missing + "'", "predict", missing, file("p1.csv", "x1,color\n1,red\n"),
+    assertRefused(out, "cannot load the model '" + missing + "' (a PipelineModel saved by a sweep, <run.output>/models/<run_id>): there is no " + missing + "/metadata", "predict", missing, file("p1.csv", "x1,color\n1,red\n"),
         "--output", out.toString());
   }
 

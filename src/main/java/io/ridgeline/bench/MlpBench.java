@@ -96,7 +96,7 @@ public final class MlpBench implements Callable<Integer> {
     Dataset<Row> raw = spark.read().option("header", true).option("inferSchema", true).csv(data);
     String[] cols = Arrays.stream(raw.columns()).filter(c -> !c.equals(label)).toArray(String[]::new);
     Dataset<Row> df = new VectorAssembler().setInputCols(cols).setOutputCol("features").transform(raw)
-        .selectExpr("features", "cast(" + label + " as double) as label").coalesce(1);
+        .selectExpr("features", "cast(" + io.ridgeline.data.Columns.quoted(label) + " as double) as label").coalesce(1);
     Dataset<Row>[] split = df.randomSplit(new double[] {0.8, 0.2}, seed);
     Dataset<Row> train = split[0].repartition(partitions).cache();
     Dataset<Row> test = split[1].cache();

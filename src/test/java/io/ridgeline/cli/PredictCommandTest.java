@@ -98,4 +98,22 @@ class PredictCommandTest {
           "no temporary output left");
     }
   }
+
+  @Test
+  void aVectorColumnPassesThroughTheSavedModel() {
+    Path dir = TestSpark.tempDir("predict-libsvm");
+    MainTest.Result sweep = MainTest.run("sweep", "conf/wine.yaml", "--run-id", "wine", "--set", "sweep.alpha=[1]",
+        "--set", "sweep.lambda.values=[0.1]", "--set", "cv.folds=3", "--set", "run.output=" + dir.resolve("out"));
+    assertEquals(0, sweep.code(), sweep.err());
+    Path out = dir.resolve("wine-predictions");
+    MainTest.Result predict = MainTest.run("predict", dir.resolve("out/models/wine").toString(),
+        "data-samples/wine.libsvm", "--output", out.toString());
+    assertEquals(0, predict.code(), predict.err());
+    Dataset<Row> written = spark.read().parquet(out.toString());
+    assertEquals(List.of("label", "features", "prediction", "probability"), Arrays.asList(written.columns()));
+    assertEquals(178, written.count());
+    assertEquals(3, written.first().getList(3).size(), "one probability per class");
+    double accuracy = written.where(Columns.of("prediction").equalTo(Columns.of("label"))).count() / 178.0;
+    assertTrue(accuracy > 0.9, "the saved multinomial model predicts wine: accuracy " + accuracy);
+  }
 }

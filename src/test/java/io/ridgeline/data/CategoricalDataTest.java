@@ -83,6 +83,10 @@ class CategoricalDataTest {
     assertEquals(22, d.rows());
     assertEquals(2, d.droppedRows());
     assertEquals(22, d.frame().count());
+    String validated = new io.ridgeline.job.SweepJob(spark, spec(p, "data.missing=drop"),
+        new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).validate();
+    assertTrue(validated.startsWith("data.missing: drop dropped 2 rows with a null, NaN or infinite numeric value\n"
+        + "data: " + p + " · 22 rows × 9 features"), validated);   // zip numeric here: 1 feature
     DataException e = assertThrows(DataException.class, () -> DatasetLoader.load(spark, spec(p)));
     assertEquals(p + ": null, NaN or infinite values in column 'body.mass' (2 rows) (data.missing: drop drops such "
         + "rows)", e.getMessage());

@@ -50,6 +50,11 @@ public final class PredictJob {
     } catch (Exception e) {
       throw new DataException("cannot read data '" + data + "' as " + format.key() + ": " + DatasetLoader.rootMessage(e));
     }
+    for (String written : List.of(PREDICTION, PROBABILITY, "rawPrediction")) {
+      if (Arrays.asList(raw.columns()).contains(written)) {
+        throw new DataException(data + ": column '" + written + "' is one the model writes: rename or drop it");
+      }
+    }
     Dataset<Row> scored;
     try {
       scored = pipeline.transform(raw);
@@ -63,7 +68,7 @@ public final class PredictJob {
     List<Column> columns = new ArrayList<>();
     for (String c : raw.columns()) columns.add(Columns.of(c));
     columns.add(scored.col(PREDICTION));
-    if (Arrays.asList(scored.columns()).contains(PROBABILITY) && !Arrays.asList(raw.columns()).contains(PROBABILITY)) {
+    if (Arrays.asList(scored.columns()).contains(PROBABILITY)) {
       columns.add(org.apache.spark.ml.functions.vector_to_array(scored.col(PROBABILITY), "float64").as(PROBABILITY));
     }
     Path tmp = new Path(out.getParent(), "_" + out.getName() + ".tmp-" + UUID.randomUUID());

@@ -169,6 +169,37 @@ class BadInputTest {
         "--set", "data.categorical=[x3]");
   }
 
+  @Test
+  void categoricalColumnThatIsTheLabel() {
+    assertSweepRefused("cat-label", file("cl.csv", REGRESSION), "linear", "",
+        "data.categorical: column 'y' is the label, not a feature", "--set", "data.categorical=[y]");
+  }
+
+  @Test
+  void categoricalColumnsInLibsvmData() {
+    Path out = output("cat-libsvm");
+    String cfg = file("cat-libsvm.yaml", "data:\n  path: data-samples/wine.libsvm\n  categorical: [features]\n"
+        + "model:\n  family: logistic\nrun:\n  output: " + out + "\n");
+    assertRefused(out, "data.categorical: libsvm data holds one vector column, not categorical columns", "sweep", cfg);
+  }
+
+  @Test
+  void categoricalVectorColumn() {
+    String data = dir.resolve("vectors.parquet").toString();
+    TestSpark.session().read().format("libsvm").load("data-samples/wine.libsvm").write().mode("overwrite").parquet(data);
+    Path out = output("cat-vector");
+    String cfg = file("cat-vector.yaml", "data:\n  path: " + data + "\n  label: label\n  features: [features]\n"
+        + "  categorical: [features]\nmodel:\n  family: logistic\nrun:\n  output: " + out + "\n");
+    assertRefused(out, data + ": data.categorical column 'features' is a vector column", "sweep", cfg);
+  }
+
+  @Test
+  void everyRowDroppedForMissingValues() {
+    String data = file("all-missing.csv", "x1,x2,y\n1,,3\n2,NaN,4\n3,,2\n");
+    assertSweepRefused("all-missing", data, "linear", "", data + ": every row (3 rows) has a null, NaN or infinite "
+        + "value in a used numeric column, and data.missing is drop", "--set", "data.missing=drop");
+  }
+
   // ---- predict ----
 
   private static String model;
@@ -206,6 +237,14 @@ class BadInputTest {
     String missing = dir.resolve("no-such-data.csv").toString();
     assertRefused(out, "cannot read data '" + missing + "' as csv: Path does not exist: file:" + missing,
         "predict", model(), missing, "--output", out.toString());
+  }
+
+  @Test
+  void predictOnDataWithAColumnTheModelWrites() {
+    Path out = output("predict-clash");
+    String data = file("p4.csv", "x1,color,prediction\n1,red,2\n");
+    assertRefused(out, data + ": column 'prediction' is one the model writes: rename or drop it",
+        "predict", model(), data, "--output", out.toString());
   }
 
   @Test

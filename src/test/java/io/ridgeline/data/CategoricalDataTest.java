@@ -109,6 +109,9 @@ class CategoricalDataTest {
     e = assertThrows(ConfigException.class, () -> spec("x.csv", "data.categorical=[y]", "data.missing=skip"));
     assertEquals(List.of("data.categorical: column 'y' is the label, not a feature",
         "data.missing = 'skip': expected one of error, drop"), e.problems());
+    e = assertThrows(ConfigException.class, () -> spec("x.csv", "data.maxLevel=5", "data.maxLevels=0"));
+    assertEquals(List.of("data.maxLevels = 0: expected a whole number from 1 to 1000000",
+        "data.maxLevel: unknown key (did you mean 'data.maxLevels'?)"), e.problems());
   }
 
   private static List<Double> values(Row r) {

@@ -130,6 +130,10 @@ public final class CrossValidatorBench implements Callable<Integer> {
   @Option(names = "--parallelism", paramLabel = "T", description = "concurrent fits on each side (default: 2)")
   int parallelism = 2;
 
+  @Option(names = "--partitions", paramLabel = "N", description = "partitions of the cached data, both sides "
+      + "(default: Ridgeline's run.partitions auto)")
+  int partitions;
+
   @Option(names = "--seed", paramLabel = "S", description = "seed of the data and the folds (default: 7)")
   long seed = 7;
 
@@ -192,9 +196,9 @@ public final class CrossValidatorBench implements Callable<Integer> {
   public Integer call() throws Exception {
     Family fam = Arrays.stream(Family.values()).filter(f -> f.key().equals(family) && f != Family.MLP).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("--family must be linear or logistic, not '" + family + "'"));
-    if (repeat < 1 || lambdas < 1 || folds < 2 || parallelism < 1 || rows < folds || features < 1) {
+    if (repeat < 1 || lambdas < 1 || folds < 2 || parallelism < 1 || rows < folds || features < 1 || partitions < 0) {
       throw new IllegalArgumentException("--repeat, --lambdas, --parallelism, --features must be ≥ 1, --folds ≥ 2,"
-          + " --rows ≥ --folds");
+          + " --rows ≥ --folds, --partitions ≥ 0");
     }
     if (ridgelineOnly && baselineOnly) {
       throw new IllegalArgumentException("--ridgeline-only and --baseline-only exclude each other");
@@ -337,8 +341,9 @@ public final class CrossValidatorBench implements Callable<Integer> {
         .append('\n');
     y.append("cv:\n  folds: ").append(folds).append("\n  seed: ").append(seed)
         .append("\n  metric: ").append(fam == Family.LINEAR ? "rmse" : "logloss").append("\n  rule: min\n");
-    y.append("run:\n  output: ").append(OUTPUT).append("\n  parallelism: ").append(parallelism)
-        .append("\n  engine: '").append(engine.replace("'", "''")).append("'\n");
+    y.append("run:\n  output: ").append(OUTPUT).append("\n  parallelism: ").append(parallelism);
+    if (partitions > 0) y.append("\n  partitions: ").append(partitions);
+    y.append("\n  engine: '").append(engine.replace("'", "''")).append("'\n");
     y.append("report:\n  coefficients: false\n");
     return y.toString();
   }

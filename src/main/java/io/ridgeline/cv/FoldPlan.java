@@ -1,7 +1,10 @@
 package io.ridgeline.cv;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.shiftrightunsigned;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.ridgeline.config.SweepSpec.CvSpec;
@@ -33,6 +36,12 @@ import org.apache.spark.storage.StorageLevel;
  * fold's contents. For regression, stratifying by label spreads the label's range over the folds.
  *
  * <p>With {@code cv.foldColumn}, its distinct values, sorted, become folds 0..k−1.
+ *
+ * <p>The job that counts the folds' rows per class also sums their weights and fingerprints the data:
+ * F = Σ_rows xxhash64(features, label, weight, fold) mod 2⁶⁴, summed as the 32-bit halves of each hash
+ * (two longs that cannot overflow below 2³¹ rows). F does not depend on row order or partitioning, and
+ * changing any value of any row changes it (but for a 2⁻⁶⁴ chance); vectors are hashed as stored,
+ * sparse ones without densifying.
  */
 public final class FoldPlan {
   private static final long TARGET_PARTITION_BYTES = 32L << 20;
@@ -65,12 +74,21 @@ public final class FoldPlan {
       }
       framed = withMetadata(framed, data).persist(StorageLevel.MEMORY_AND_DISK());
       long[] sizes = new long[k];
+      double[] weights = new double[k];
+      long fingerprint = 0;
       int classes = data.numClasses();
       long[][] perClass = new long[k][Math.max(1, classes)];
       Column byClass = classes > 0 ? col(LabeledData.LABEL).cast("int") : lit(0);
-      for (Row r : framed.groupBy(col(FoldedData.FOLD), byClass.as("class")).count().collectAsList()) {
+      Column hash = xxhash64(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT),
+          col(FoldedData.FOLD));
+      for (Row r : framed.groupBy(col(FoldedData.FOLD), byClass.as("class"))
+          .agg(count(lit(1)), sum(col(LabeledData.WEIGHT)), sum(hash.bitwiseAND(lit(0xFFFFFFFFL))),
+              sum(shiftrightunsigned(hash, 32)))
+          .collectAsList()) {
         sizes[r.getInt(0)] += r.getLong(2);
         perClass[r.getInt(0)][r.getInt(1)] = r.getLong(2);
+        weights[r.getInt(0)] += r.getDouble(3);
+        fingerprint += (r.getLong(5) << 32) + r.getLong(4);   // Σ hi·2³² + Σ lo = Σ hash (mod 2⁶⁴)
       }
       try {
         checkEveryFoldHasEveryClass(data, cv, perClass);
@@ -78,7 +96,7 @@ public final class FoldPlan {
         framed.unpersist();
         throw e;
       }
-      return new FoldedData(framed, data, k, sizes);
+      return new FoldedData(framed, data, k, sizes, weights, fingerprint);
     } finally {
       spark.sparkContext().setJobDescription(null);
     }

@@ -38,13 +38,16 @@ import org.apache.spark.storage.StorageLevel;
  * <p>With {@code cv.foldColumn}, its distinct values, sorted, become folds 0..k−1.
  *
  * <p>The job that counts the folds' rows per class also sums their weights and fingerprints the data:
- * F = Σ_rows xxhash64(features, label, weight, fold) mod 2⁶⁴, summed as the 32-bit halves of each hash
- * (two longs that cannot overflow below 2³¹ rows). F does not depend on row order or partitioning, and
+ * F = Σ_rows xxhash64(features, label, weight, fold) mod 2⁶⁴, summed as the four 16-bit quarters of
+ * each hash (F = Σ_q 2^(16q) · S_q mod 2⁶⁴; each S_q is a long that cannot overflow below 2⁴⁷ rows per
+ * fold and class, where Spark's ANSI sum would fail). F does not depend on row order or partitioning, and
  * changing any value of any row changes it (but for a 2⁻⁶⁴ chance); vectors are hashed as stored,
  * sparse ones without densifying.
  */
 public final class FoldPlan {
   private static final long TARGET_PARTITION_BYTES = 32L << 20;
+  /** The fingerprint's hashes are summed in 16-bit quarters. */
+  private static final int QUARTERS = 4;
 
   private FoldPlan() {}
 
@@ -81,14 +84,15 @@ public final class FoldPlan {
       Column byClass = classes > 0 ? col(LabeledData.LABEL).cast("int") : lit(0);
       Column hash = xxhash64(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT),
           col(FoldedData.FOLD));
-      for (Row r : framed.groupBy(col(FoldedData.FOLD), byClass.as("class"))
-          .agg(count(lit(1)), sum(col(LabeledData.WEIGHT)), sum(hash.bitwiseAND(lit(0xFFFFFFFFL))),
-              sum(shiftrightunsigned(hash, 32)))
+      Column[] sums = new Column[1 + QUARTERS];   // the weight, then the hash's quarters
+      sums[0] = sum(col(LabeledData.WEIGHT));
+      for (int q = 0; q < QUARTERS; q++) sums[1 + q] = sum(shiftrightunsigned(hash, 16 * q).bitwiseAND(lit(0xFFFFL)));
+      for (Row r : framed.groupBy(col(FoldedData.FOLD), byClass.as("class")).agg(count(lit(1)), sums)
           .collectAsList()) {
         sizes[r.getInt(0)] += r.getLong(2);
         perClass[r.getInt(0)][r.getInt(1)] = r.getLong(2);
         weights[r.getInt(0)] += r.getDouble(3);
-        fingerprint += (r.getLong(5) << 32) + r.getLong(4);   // Σ hi·2³² + Σ lo = Σ hash (mod 2⁶⁴)
+        for (int q = 0; q < QUARTERS; q++) fingerprint += r.getLong(4 + q) << (16 * q);   // mod 2⁶⁴
       }
       try {
         checkEveryFoldHasEveryClass(data, cv, perClass);

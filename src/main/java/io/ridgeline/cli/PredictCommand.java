@@ -1,5 +1,6 @@
 package io.ridgeline.cli;
 
+import io.ridgeline.config.BadInputException;
 import io.ridgeline.config.DataFormat;
 import io.ridgeline.job.PredictJob;
 import java.util.Arrays;
@@ -32,7 +33,7 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DataFormat f = format != null ? parse(format) : DataFormat.fromExtension(data);
     if (f == null) {
-      throw new IllegalArgumentException("--format: cannot tell csv, parquet or libsvm from '" + data + "'; give --format");
+      throw new BadInputException("--format: cannot tell csv, parquet or libsvm from '" + data + "'; give --format");
     }
     long rows = new PredictJob(Sessions.forPredict()).run(model, data, f, output, overwrite);
     System.out.println("predictions: " + rows + " rows · " + output);
@@ -41,6 +42,6 @@ final class PredictCommand implements Callable<Integer> {
 
   private static DataFormat parse(String value) {
     return Arrays.stream(DataFormat.values()).filter(d -> d.key().equals(value.toLowerCase(Locale.ROOT))).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("--format " + value + ": expected csv, parquet or libsvm"));
+        .orElseThrow(() -> new BadInputException("--format " + value + ": expected csv, parquet or libsvm"));
   }
 }

@@ -3,7 +3,7 @@ package io.ridgeline.config;
 import java.util.List;
 
 /** Bad configuration: every problem found, each a self-contained line naming the source and key. */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends BadInputException {
   private final List<String> problems;
 
   public ConfigException(String source, List<String> problems) {

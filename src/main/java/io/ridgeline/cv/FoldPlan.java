@@ -1,7 +1,10 @@
 package io.ridgeline.cv;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.shiftrightunsigned;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.ridgeline.config.SweepSpec.CvSpec;
@@ -35,9 +38,18 @@ import org.apache.spark.storage.StorageLevel;
  * fold's contents. For regression, stratifying by label spreads the label's range over the folds.
  *
  * <p>With {@code cv.foldColumn}, its distinct values, sorted, become folds 0..k−1.
+ *
+ * <p>The job that counts the folds' rows per class also sums their weights and fingerprints the data:
+ * F = Σ_rows xxhash64(features, label, weight, fold) mod 2⁶⁴, summed as the four 16-bit quarters of
+ * each hash (F = Σ_q 2^(16q) · S_q mod 2⁶⁴; each S_q is a long that cannot overflow below 2⁴⁷ rows per
+ * fold and class, where Spark's ANSI sum would fail). F does not depend on row order or partitioning, and
+ * changing any value of any row changes it (but for a 2⁻⁶⁴ chance); vectors are hashed as stored,
+ * sparse ones without densifying.
  */
 public final class FoldPlan {
   private static final long TARGET_PARTITION_BYTES = 32L << 20;
+  /** The fingerprint's hashes are summed in 16-bit quarters. */
+  private static final int QUARTERS = 4;
 
   private FoldPlan() {}
 
@@ -67,12 +79,22 @@ public final class FoldPlan {
       }
       framed = withMetadata(framed, data).persist(StorageLevel.MEMORY_AND_DISK());
       long[] sizes = new long[k];
+      double[] weights = new double[k];
+      long fingerprint = 0;
       int classes = data.numClasses();
       long[][] perClass = new long[k][Math.max(1, classes)];
       Column byClass = classes > 0 ? col(LabeledData.LABEL).cast("int") : lit(0);
-      for (Row r : framed.groupBy(col(FoldedData.FOLD), byClass.as("class")).count().collectAsList()) {
+      Column hash = xxhash64(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT),
+          col(FoldedData.FOLD));
+      Column[] sums = new Column[1 + QUARTERS];   // the weight, then the hash's quarters
+      sums[0] = sum(col(LabeledData.WEIGHT));
+      for (int q = 0; q < QUARTERS; q++) sums[1 + q] = sum(shiftrightunsigned(hash, 16 * q).bitwiseAND(lit(0xFFFFL)));
+      for (Row r : framed.groupBy(col(FoldedData.FOLD), byClass.as("class")).agg(count(lit(1)), sums)
+          .collectAsList()) {
         sizes[r.getInt(0)] += r.getLong(2);
         perClass[r.getInt(0)][r.getInt(1)] = r.getLong(2);
+        weights[r.getInt(0)] += r.getDouble(3);
+        for (int q = 0; q < QUARTERS; q++) fingerprint += r.getLong(4 + q) << (16 * q);   // mod 2⁶⁴
       }
       try {
         checkEveryFoldHasEveryClass(data, cv, perClass);
@@ -80,7 +102,7 @@ public final class FoldPlan {
         framed.unpersist();
         throw e;
       }
-      return new FoldedData(framed, data, k, sizes);
+      return new FoldedData(framed, data, k, sizes, weights, fingerprint);
     } finally {
       spark.sparkContext().setJobDescription(null);
     }

@@ -1,5 +1,6 @@
 package io.ridgeline.job;
 
+import io.ridgeline.config.BadInputException;
 import io.ridgeline.config.EngineChoice;
 import io.ridgeline.config.ConfigException;
 import io.ridgeline.config.Family;
@@ -100,7 +101,7 @@ public final class SweepJob {
         case "date" -> DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(now);
         case "time" -> DateTimeFormatter.ofPattern("HHmmss").withZone(ZoneOffset.UTC).format(now);
         case "name" -> name;
-        default -> throw new IllegalArgumentException("--run-id " + template + ": unknown placeholder {" + m.group(1)
+        default -> throw new BadInputException("--run-id " + template + ": unknown placeholder {" + m.group(1)
             + "} (known: {date}, {time}, {name})");
       };
       m.appendReplacement(out, Matcher.quoteReplacement(value));
@@ -114,6 +115,7 @@ public final class SweepJob {
     LabeledData data = DatasetLoader.load(spark, spec);
     FoldedData folded = FoldPlan.assign(spark, data, spec.cv(), spec.run().partitions());
     try {
+      checkFoldWeights(folded);
       int points = spec.model().family() == Family.MLP ? Grid.named(spec.sweep().mlp()).size()
           : spec.sweep().alphas().size()
               * (spec.sweep().lambdaValues() != null ? spec.sweep().lambdaValues().size() : spec.sweep().pathCount());
@@ -157,11 +159,12 @@ public final class SweepJob {
    */
   private Outcome run(FoldedData folded, String runId, boolean breakLock) throws IOException {
     checkRunId(runId);
+    checkFoldWeights(folded);
     Instant started = Instant.now();
     LabeledData data = folded.source();
     Metric metric = spec.cv().metric();
     if (!metric.appliesTo(data.numClasses())) {
-      throw new IllegalArgumentException("cv.metric " + metric.key() + " needs a binary label, but '"
+      throw new BadInputException("cv.metric " + metric.key() + " needs a binary label, but '"
           + spec.data().label() + "' has " + data.numClasses() + " classes");
     }
     List<GridPoint> grid = buildGrid(folded);
@@ -173,7 +176,8 @@ public final class SweepJob {
       if (earlier.isPresent()) grid = resumedGrid(earlier.get(), folded, grid, runId);
       writer.open();
       if (earlier.isEmpty()) {
-        checkpoints.writeManifest(new Manifest(spec.sha256(), folded.rows(), boxed(folded.foldSizes()), grid));
+        checkpoints.writeManifest(new Manifest(spec.sha256(), folded.rows(), boxed(folded.foldSizes()),
+            folded.fingerprintHex(), grid));
       } else {
         log.println("resuming run " + runId + " from the unit records of an earlier attempt");
       }
@@ -202,11 +206,12 @@ public final class SweepJob {
 
   /**
    * The grid of the earlier attempt, whose records are to be reused: only if it ran the same config on
-   * the same data (the same rows in the same folds, the same λ path to 1e-9).
+   * the same data (the same rows in the same folds — same sizes and fingerprint — and the same λ path
+   * to 1e-9).
    */
   private List<GridPoint> resumedGrid(Manifest earlier, FoldedData folded, List<GridPoint> grid, String runId) {
     if (!earlier.configSha256().equals(spec.sha256())) {
-      throw new IllegalArgumentException("run id '" + runId + "' was started with a different config (sha256 "
+      throw new BadInputException("run id '" + runId + "' was started with a different config (sha256 "
           + earlier.configSha256().substring(0, 12) + "…, this one " + spec.sha256().substring(0, 12)
           + "…): run it with the same config and overrides, or use a new --run-id");
     }
@@ -217,11 +222,33 @@ public final class SweepJob {
           && close(earlier.grid().get(i).alpha(), grid.get(i).alpha());
     }
     if (!sameData) {
-      throw new IllegalArgumentException("run id '" + runId + "': the data changed since its earlier attempt ("
+      throw new BadInputException("run id '" + runId + "': the data changed since its earlier attempt ("
           + earlier.rows() + " rows in folds of " + earlier.foldSizes() + ", now " + folded.rows() + " in "
           + boxed(folded.foldSizes()) + "): use a new --run-id");
     }
+    // A manifest from before fingerprints (empty) is judged by the checks above alone.
+    if (!earlier.dataFingerprint().isEmpty() && !earlier.dataFingerprint().equals(folded.fingerprintHex())) {
+      throw new BadInputException("run id '" + runId + "': the data changed since its earlier attempt (fingerprint "
+          + earlier.dataFingerprint() + ", now " + folded.fingerprintHex() + ", over the same " + folded.rows()
+          + " rows and fold sizes): use a new --run-id");
+    }
     return earlier.grid();
+  }
+
+  /**
+   * A fold whose rows all have weight 0 has undefined (0/0) validation metrics, which would leave its
+   * grid points without a mean: refused, naming the fold and the weight column.
+   */
+  private void checkFoldWeights(FoldedData folded) {
+    double[] w = folded.foldWeights();
+    for (int f = 0; f < w.length; f++) {
+      if (w[f] > 0) continue;
+      String folds = spec.cv().foldColumn() != null ? "cv.foldColumn '" + spec.cv().foldColumn() + "'"
+          : "cv.folds = " + w.length;
+      throw new BadInputException(folded.source().path() + ": fold " + (f + 1) + " of " + w.length + " (" + folds
+          + ", " + folded.foldSizes()[f] + " rows) has total weight 0 in data.weight '" + spec.data().weight()
+          + "': its metrics are undefined; give some of its rows weight, or use other folds");
+    }
   }
 
   private static boolean close(double a, double b) {
@@ -241,14 +268,14 @@ public final class SweepJob {
 
   private void checkRunId(String runId) throws IOException {
     if (!runId.matches("[A-Za-z0-9._-]+")) {
-      throw new IllegalArgumentException("run id '" + runId + "' may hold only letters, digits, '.', '_' and '-'");
+      throw new BadInputException("run id '" + runId + "' may hold only letters, digits, '.', '_' and '-'");
     }
     checkNotFinished(new ReportWriter(spark, spec.run().output(), runId), runId);
   }
 
   private void checkNotFinished(ReportWriter writer, String runId) throws IOException {
     if (writer.status().filter("succeeded"::equals).isPresent()) {
-      throw new IllegalArgumentException("run id '" + runId + "' already finished in " + spec.run().output()
+      throw new BadInputException("run id '" + runId + "' already finished in " + spec.run().output()
           + ": use a new --run-id");
     }
   }
@@ -371,7 +398,7 @@ public final class SweepJob {
     LambdaMax lambdaMax = LambdaMax.of(folded.frame(), spec.model(), data.numFeatures(), data.numClasses());
     spark.sparkContext().setJobDescription(null);
     if (!(lambdaMax.at(1) > 0)) {
-      throw new IllegalArgumentException("λ_max is 0: no feature varies with the label; give sweep.lambda.values");
+      throw new BadInputException("λ_max is 0: no feature varies with the label; give sweep.lambda.values");
     }
     return Grid.build(spec.sweep(), lambdaMax::at);
   }
@@ -395,7 +422,7 @@ public final class SweepJob {
         engineName != null ? engineName : spec.run().engine().key(),
         spec.source(), spec.text(), spec.sha256(),
         spec.data().path(), spec.data().format().key(), d.rows(), d.numFeatures(), d.numClasses(),
-        folded.folds(), boxed(folded.foldSizes()), spec.cv().seed(), points,
+        folded.folds(), boxed(folded.foldSizes()), folded.fingerprintHex(), spec.cv().seed(), points,
         chosen == null ? null : chosen.id(), chosen == null ? null : chosen.alpha(),
         chosen == null ? null : chosen.lambda(), modelPath,
         spark.version(), System.getProperty("java.version"), appVersion(), spark.sparkContext().master(), error);

@@ -2,6 +2,7 @@ package io.ridgeline.report;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.ridgeline.config.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +16,7 @@ public final class ReportPrinter {
   private ReportPrinter() {}
 
   /** A run that is not there. */
-  public static final class NoSuchRunException extends RuntimeException {
+  public static final class NoSuchRunException extends BadInputException {
     public NoSuchRunException(String message) {
       super(message);
     }

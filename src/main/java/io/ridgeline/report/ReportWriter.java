@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import io.ridgeline.config.BadInputException;
 import io.ridgeline.sweep.Checkpoints;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
@@ -26,6 +27,11 @@ import org.apache.spark.sql.types.StructType;
  * with status {@code failed} and the error, and keeps its staging directory's {@link Checkpoints}, so
  * that running it again resumes it; that attempt's {@code runs} row then replaces the failed one. All
  * through the Hadoop FileSystem API.
+ *
+ * <p>Any number of run ids may publish into one output at once: a run creates, moves and removes only
+ * its own paths ({@code _staging/<run_id>}, {@code <table>/run_id=<run_id>}, {@code models/<run_id>});
+ * the directories they share ({@code _staging/}, the table roots) are created idempotently and removed
+ * only while empty, atomically ({@link AtomicPaths}).
  */
 public final class ReportWriter {
   private static final String MODEL = "model";
@@ -71,7 +77,7 @@ public final class ReportWriter {
     } catch (RunLock.HeldException e) {
       throw e;
     } catch (IOException e) {
-      throw new IllegalArgumentException("run.output " + output + " cannot be written: " + e.getMessage(), e);
+      throw new BadInputException("run.output " + output + " cannot be written: " + e.getMessage(), e);
     }
   }
 
@@ -87,7 +93,7 @@ public final class ReportWriter {
    * was not there yet; the caller holds the run id's lock and has checked the run is not finished).
    */
   public void open() throws IOException {
-    if (!fs.exists(staging) && !fs.mkdirs(staging)) throw new IOException("cannot create " + staging);
+    AtomicPaths.mkdirs(fs, staging);
     clearStaged();
     for (String table : List.of(Tables.TRIALS, Tables.SUMMARY, Tables.SELECTION, Tables.COEFFICIENTS, Tables.HISTORY)) {
       fs.delete(tablePath(table), true);
@@ -199,10 +205,12 @@ public final class ReportWriter {
     staged.clear();
   }
 
-  /** Removes the staging directory, unit records included (after publishing). */
+  /**
+   * Removes the staging directory, unit records included (after publishing), and {@code _staging/} if
+   * no other run is staging in it: never another run id's files (see {@link AtomicPaths}).
+   */
   public void discard() throws IOException {
     fs.delete(staging, true);
-    Path parent = staging.getParent();
-    if (fs.exists(parent) && fs.listStatus(parent).length == 0) fs.delete(parent, false);
+    AtomicPaths.removeIfEmpty(fs, staging.getParent());
   }
 }

@@ -8,12 +8,13 @@ import java.util.List;
  *
  * @param status "succeeded" or "failed"
  * @param engine which engine trained the trials ("mllib")
+ * @param dataFingerprint the data's order-independent hash over every row (see {@code FoldPlan}), 16 hex digits
  */
 public record RunInfo(
     String runId, String name, String status, Instant startedAt, Instant endedAt,
     String family, String metric, String rule, String engine,
     String configSource, String configText, String configSha256,
     String dataPath, String dataFormat, long rows, int features, int classes,
-    int folds, List<Long> foldSizes, long seed, int gridPoints,
+    int folds, List<Long> foldSizes, String dataFingerprint, long seed, int gridPoints,
     Integer selectedPoint, Double selectedAlpha, Double selectedLambda, String modelPath,
     String sparkVersion, String javaVersion, String appVersion, String master, String error) {}

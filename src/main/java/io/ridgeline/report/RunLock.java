@@ -1,5 +1,6 @@
 package io.ridgeline.report;
 
+import io.ridgeline.config.BadInputException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,16 +8,16 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * One run id at a time: a lock file {@code <output>/_locks/<run_id>} created with
- * {@code create(overwrite = false)}, which fails when the file exists — atomic on HDFS and local file
- * systems; on object stores it is as atomic as the store's conditional create. The file says who holds
- * the lock (host, pid, since when), so a refusal can name the holder. A run that dies without releasing
- * (kill -9, a lost driver) leaves its lock; {@code --break-lock} removes it explicitly.
+ * One run id at a time: a lock file {@code <output>/_locks/<run_id>} that is created only if it does
+ * not exist, atomically ({@link AtomicPaths#createExclusive}: a link(2) on local disks, a rename that
+ * refuses an existing target on HDFS), so of any number of runs racing for one run id exactly one
+ * gets it. The file says who holds the lock (pid, host, since when), so a refusal can name the holder.
+ * A run that dies without releasing (kill -9, a lost driver) leaves its lock; {@code --break-lock}
+ * removes it explicitly.
  */
 public final class RunLock implements AutoCloseable {
   private final FileSystem fs;
@@ -28,7 +29,7 @@ public final class RunLock implements AutoCloseable {
   }
 
   /** A run id held by another run. */
-  public static final class HeldException extends IllegalArgumentException {
+  public static final class HeldException extends BadInputException {
     HeldException(String message) {
       super(message);
     }
@@ -50,27 +51,13 @@ public final class RunLock implements AutoCloseable {
     }
     String me = ManagementFactory.getRuntimeMXBean().getPid() + " on " + InetAddress.getLocalHost().getHostName()
         + " since " + Instant.now();
-    try (FSDataOutputStream out = fs.create(path, false)) {
-      out.write(me.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      // FileAlreadyExistsException on most file systems, a plain IOException on some.
-      if (isFile(fs, path)) throw held(fs, path, runId);
-      throw e;
-    }
+    if (!AtomicPaths.createExclusive(fs, path, me.getBytes(StandardCharsets.UTF_8))) throw held(fs, path, runId);
     return new RunLock(fs, path);
   }
 
   private static HeldException held(FileSystem fs, Path path, String runId) throws IOException {
     return new HeldException("run id '" + runId + "' is locked by another run (pid " + holder(fs, path) + "): "
         + path + "; if that run is dead, run again with --break-lock");
-  }
-
-  private static boolean isFile(FileSystem fs, Path path) {
-    try {
-      return fs.getFileStatus(path).isFile();
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private static String holder(FileSystem fs, Path path) throws IOException {
@@ -81,14 +68,10 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
-  /** Releases the lock, and removes {@code _locks/} if no other run holds one. */
+  /** Releases the lock, and removes {@code _locks/} if no other run holds one (or is taking one). */
   @Override
   public void close() throws IOException {
     fs.delete(path, false);
-    try {
-      fs.delete(path.getParent(), false);   // refused while another lock is in it
-    } catch (IOException notEmpty) {
-      // another run's lock
-    }
+    AtomicPaths.removeIfEmpty(fs, path.getParent());
   }
 }

@@ -156,6 +156,7 @@ public final class Tables {
       .add("classes", IntegerType, false)
       .add("folds", IntegerType, false)
       .add("fold_sizes", DataTypes.createArrayType(LongType, false), false)
+      .add("data_fingerprint", StringType, false)
       .add("seed", LongType, false)
       .add("grid_points", IntegerType, false)
       .add("selected_point", IntegerType, true)
@@ -175,7 +176,7 @@ public final class Tables {
         r.family(), r.metric(), r.rule(), r.engine(),
         r.configSource(), r.configText(), r.configSha256(),
         r.dataPath(), r.dataFormat(), r.rows(), r.features(), r.classes(),
-        r.folds(), r.foldSizes(), r.seed(), r.gridPoints(),
+        r.folds(), r.foldSizes(), r.dataFingerprint(), r.seed(), r.gridPoints(),
         r.selectedPoint(), r.selectedAlpha(), r.selectedLambda(), r.modelPath(),
         r.sparkVersion(), r.javaVersion(), r.appVersion(), r.master(), r.error());
   }

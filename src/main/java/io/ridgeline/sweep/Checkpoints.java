@@ -48,10 +48,12 @@ public final class Checkpoints {
   }
 
   /**
-   * What a run is, to tell whether records belong to it: the effective config's hash, the data's size
-   * and fold sizes, and the grid (λ values are data-dependent, so a resumed run reuses these exactly).
+   * What a run is, to tell whether records belong to it: the effective config's hash, the data's size,
+   * fold sizes and fingerprint (an order-independent hash of every row and its fold, 16 hex digits), and
+   * the grid (λ values are data-dependent, so a resumed run reuses these exactly).
    */
-  public record Manifest(String configSha256, long rows, List<Long> foldSizes, List<GridPoint> grid) {}
+  public record Manifest(String configSha256, long rows, List<Long> foldSizes, String dataFingerprint,
+      List<GridPoint> grid) {}
 
   /** The manifest an earlier attempt of this run wrote, if any. */
   public Optional<Manifest> manifest() throws IOException {
@@ -66,7 +68,8 @@ public final class Checkpoints {
       grid.add(Double.isNaN(alpha) ? GridPoint.named(g.get("id").asInt(), stringMap(g.get("params")))
           : new GridPoint(g.get("id").asInt(), alpha, g.get("lambda").asDouble()));
     }
-    return Optional.of(new Manifest(m.get("config_sha256").asText(), m.get("rows").asLong(), sizes, grid));
+    return Optional.of(new Manifest(m.get("config_sha256").asText(), m.get("rows").asLong(), sizes,
+        m.path("data_fingerprint").asText(""), grid));
   }
 
   public void writeManifest(Manifest manifest) throws IOException {
@@ -74,6 +77,7 @@ public final class Checkpoints {
     m.put("config_sha256", manifest.configSha256());
     m.put("rows", manifest.rows());
     manifest.foldSizes().forEach(m.putArray("fold_sizes")::add);
+    m.put("data_fingerprint", manifest.dataFingerprint());
     ArrayNode grid = m.putArray("grid");
     for (GridPoint p : manifest.grid()) {
       ObjectNode g = grid.addObject();

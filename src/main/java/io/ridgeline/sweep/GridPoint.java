@@ -37,6 +37,7 @@ public record GridPoint(int id, double alpha, double lambda, Map<String, String>
   /** A short label: "α=0.5 · λ=0.0123", or "dropout=0.2 · batchNorm=true". */
   public String label() {
     if (isElasticNet()) return "α=" + Format.number(alpha) + " · λ=" + Format.number(lambda);
+    if (params.isEmpty()) return "the single grid point (no sweep.mlp axes)";
     return String.join(" · ", new java.util.TreeMap<>(params).entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue()).toList());
   }

@@ -340,6 +340,15 @@ class BadInputTest {
   }
 
   @Test
+  void foldWithZeroTotalWeight() {
+    // Fold 3 (fold id 2) holds only rows of weight 0: its validation metrics would be 0/0.
+    String data = file("zero-weight.csv", "x1,f,w,y\n1,0,1,3\n2,0,1,4\n3,1,1,2\n4,1,2,6\n5,2,0,5\n6,2,0,7\n");
+    assertSweepRefused("zero-weight", data, "linear", "",
+        "fold 3 of 3 (cv.foldColumn 'f', 2 rows) has total weight 0 in data.weight 'w': its metrics are undefined",
+        "--set", "data.weight=w", "--set", "cv.foldColumn=f");
+  }
+
+  @Test
   void unknownRunIdPlaceholder() {
     Path out = output("template");
     assertRefused(out, "--run-id nightly-{day}: unknown placeholder {day} (known: {date}, {time}, {name})",

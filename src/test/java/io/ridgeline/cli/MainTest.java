@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ridgeline.TestSpark;
+import io.ridgeline.config.BadInputException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -60,6 +65,46 @@ class MainTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("569 rows × 30 features · 2 classes · 5 folds"), r.out());
     assertTrue(r.out().contains("grid: 24 points × 5 folds = 120 trials"), r.out());
+  }
+
+  /**
+   * Only Ridgeline's refusals of the user's input are bad input; an IllegalArgumentException from
+   * Spark's or Scala's {@code require} is an internal failure, reported by its cause on one line.
+   */
+  @Test
+  void internalFailuresExitOneAndBadInputTwoWhateverTheExceptionType() {
+    StringWriter err = new StringWriter();
+    assertEquals(1, Main.report(new RuntimeException("wrapped",
+        new IllegalArgumentException("requirement failed: Column features must be of type vector")),
+        new PrintWriter(err, true)));
+    assertEquals("ridgeline: run failed: IllegalArgumentException: requirement failed: Column features must be of "
+        + "type vector (RIDGELINE_DEBUG=1 prints the stack trace)\n", err.toString());
+    StringWriter bad = new StringWriter();
+    assertEquals(2, Main.report(new java.util.concurrent.ExecutionException(
+        new BadInputException("d.csv: a refusal raised in a worker thread")), new PrintWriter(bad, true)));
+    assertEquals("ridgeline: d.csv: a refusal raised in a worker thread\n", bad.toString());
+  }
+
+  @Test
+  void aRunThatFailsIsExitOneWithItsCauseOnOneLine() throws IOException {
+    Path out = TestSpark.tempDir("cli-failed");
+    Files.writeString(out.resolve("models"), "a file where the models directory goes\n");
+    Result r = run("sweep", "conf/diabetes.yaml", "--set", "run.output=" + out, "--set", "sweep.lambda.path.count=2",
+        "--set", "sweep.alpha=[1]", "--run-id", "cli-failed");
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().startsWith("ridgeline: run failed: ") && r.err().indexOf('\n') == r.err().length() - 1,
+        "one line: " + r.err());
+    assertTrue(r.err().contains("models"), r.err());
+  }
+
+  @Test
+  void anMlpSweepWithoutGridAxesNamesItsSinglePoint() {
+    Path out = TestSpark.tempDir("cli-mlp");
+    Result r = run("sweep", "conf/digits-mlp.yaml", "--set", "run.output=" + out, "--set", "sweep.mlp=null",
+        "--set", "model.mlp.maxEpochs=1", "--set", "cv.folds=2", "--run-id", "cli-mlp");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("selected (min): the single grid point (no sweep.mlp axes) · cv accuracy 0."),
+        r.out());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ridgeline.config.BadInputException;
 import io.ridgeline.Reports;
 import io.ridgeline.Samples;
 import io.ridgeline.TestSpark;
@@ -77,7 +78,7 @@ class ResumeTest {
     }
 
     // The same run id with another config is refused; nothing changes.
-    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+    BadInputException other = assertThrows(BadInputException.class,
         () -> new SweepJob(spark, spec(out, "cv.seed=7"), QUIET).run("again"));
     assertTrue(other.getMessage().startsWith("run id 'again' was started with a different config"), other.getMessage());
 
@@ -96,6 +97,49 @@ class ResumeTest {
     assertEquals("succeeded", runs.get(0).getAs("status"));
     Reports.assertSameReports(reference, "reference", out, "again", 1e-9);
     assertTrue(!Files.exists(out.resolve("_staging")), "staging removed once published");
+  }
+
+  /**
+   * Explicit λ values, and data whose one changed value keeps the row count and the fold sizes: only
+   * the data's fingerprint can tell that the recorded units belong to other data.
+   */
+  @Test
+  void changedDataWithTheSameRowsFoldsAndLambdasIsNotResumed() throws IOException {
+    Path dir = TestSpark.tempDir("resume-fingerprint");
+    Path data = dir.resolve("diabetes.csv");
+    Files.copy(Path.of("data-samples/diabetes.csv"), data);
+    Path out = dir.resolve("out");
+    Files.createDirectories(out);
+    Path blocker = Files.writeString(out.resolve("models"), "in the way\n");
+    SweepSpec spec = Samples.spec(Samples.DIABETES, "data.path=" + data, "sweep.alpha=[0.5, 1]",
+        "sweep.lambda.values=[0.1, 1]", "cv.folds=3", "run.output=" + out);
+    assertThrows(Exception.class, () -> new SweepJob(spark, spec, QUIET).run("changed"));
+    Row failed = rows(out, "runs", "changed").get(0);
+    String fingerprint = failed.getAs("data_fingerprint");
+    assertTrue(fingerprint.matches("[0-9a-f]{16}"), fingerprint);
+    assertTrue(Files.readString(out.resolve("_staging/changed/manifest.json"))
+        .contains("\"data_fingerprint\":\"" + fingerprint + "\""), "the manifest records it");
+    Files.delete(blocker);
+
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(data));
+    assertTrue(lines.get(1).startsWith("59,2,32.1,"), lines.get(1));
+    lines.set(1, "60" + lines.get(1).substring(2));   // the first patient's age: 59 → 60
+    Files.write(data, lines);
+    BadInputException changed = assertThrows(BadInputException.class,
+        () -> new SweepJob(spark, spec, QUIET).run("changed"));
+    assertTrue(changed.getMessage().startsWith("run id 'changed': the data changed since its earlier attempt "
+        + "(fingerprint " + fingerprint + ", now "), changed.getMessage());
+    assertTrue(changed.getMessage().endsWith(", over the same 442 rows and fold sizes): use a new --run-id"),
+        changed.getMessage());
+    assertEquals(List.of(failed), rows(out, "runs", "changed"), "nothing changed by the refusal");
+
+    // Back to the recorded data: resumed, and the fingerprint is in the published runs row.
+    lines.set(1, "59" + lines.get(1).substring(2));
+    Files.write(data, lines);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    new SweepJob(spark, spec, new PrintStream(log, true, StandardCharsets.UTF_8)).run("changed");
+    assertTrue(log.toString(StandardCharsets.UTF_8).contains("resume: reused 1 recorded unit"), log.toString());
+    assertEquals(fingerprint, rows(out, "runs", "changed").get(0).getAs("data_fingerprint"));
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ridgeline.config.BadInputException;
 import io.ridgeline.Samples;
 import io.ridgeline.TestSpark;
 import io.ridgeline.config.SweepSpec;
@@ -187,7 +188,7 @@ class SweepEndToEndTest {
     }
     Row selected = spark.read().parquet(again.resolve("runs").toString()).first();
     assertEquals((int) table("runs").first().getAs("selected_point"), (int) selected.getAs("selected_point"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    BadInputException e = assertThrows(BadInputException.class,
         () -> new SweepJob(spark, spec, quiet).run("e2e-again"));
     assertEquals("run id 'e2e-again' already finished in " + again + ": use a new --run-id", e.getMessage());
   }

@@ -52,7 +52,7 @@ public final class DatasetLoader {
     boolean classification = spec.model().classification();
     try {
       spark.sparkContext().setJobDescription("load and check " + d.path());
-      return check(read(spark, d), d, spec.cv().foldColumn(), classification);
+      return check(read(spark, d), d, spec.cv().foldColumn(), spec.cv().groupColumn(), classification);
     } catch (DataException e) {
       throw e;
     } catch (Exception e) {
@@ -71,7 +71,8 @@ public final class DatasetLoader {
     };
   }
 
-  private static LabeledData check(Dataset<Row> raw, DataSpec d, String foldColumn, boolean classification) {
+  private static LabeledData check(Dataset<Row> raw, DataSpec d, String foldColumn, String groupColumn,
+      boolean classification) {
     String where = d.path();
     if (raw.isEmpty()) throw new DataException(where + ": the data has no rows");
     StructType schema = raw.schema();
@@ -80,6 +81,7 @@ public final class DatasetLoader {
     requireColumn(present, d.label(), "data.label", missing);
     if (d.weight() != null) requireColumn(present, d.weight(), "data.weight", missing);
     if (foldColumn != null) requireColumn(present, foldColumn, "cv.foldColumn", missing);
+    if (groupColumn != null) requireColumn(present, groupColumn, "cv.groupColumn", missing);
     if (d.features() != null) d.features().forEach(c -> requireColumn(present, c, "data.features", missing));
     if (!missing.isEmpty()) {
       throw new DataException(where + ": " + String.join("; ", missing) + " (columns: "
@@ -92,7 +94,7 @@ public final class DatasetLoader {
     if (d.features() == null) {
       for (StructField f : schema.fields()) {
         String n = f.name();
-        if (n.equals(d.label()) || n.equals(d.weight()) || n.equals(foldColumn)) continue;
+        if (n.equals(d.label()) || n.equals(d.weight()) || n.equals(foldColumn) || n.equals(groupColumn)) continue;
         if (f.dataType() instanceof NumericType) featureColumns.add(n);
       }
       if (featureColumns.isEmpty()) {
@@ -193,6 +195,7 @@ public final class DatasetLoader {
         label.as(LabeledData.LABEL),
         weight.as(LabeledData.WEIGHT)));
     if (foldColumn != null) out.add(col(foldColumn).cast(DataTypes.DoubleType).as(LabeledData.USER_FOLD));
+    if (groupColumn != null) out.add(col(groupColumn).as(LabeledData.USER_GROUP));
     return new LabeledData(features.select(out.toArray(new Column[0])), names, numClasses, rows, where, d.label());
   }
 

@@ -33,10 +33,11 @@ import org.apache.spark.storage.StorageLevel;
  * Assigns every row a fold id in 0..k−1 and caches the result.
  *
  * <p><b>Groups.</b> Rows are dealt out in groups that never straddle folds: with {@code cv.groupColumn},
- * the rows sharing a value of that column (GroupKFold); otherwise the rows identical in features and
- * label (whatever their weights), so a duplicated row never sits on both sides of a split. A group's key
- * is h = xxhash64(seed, group value) or xxhash64(seed, features, label); rows are grouped by h (two
- * groups whose keys collide, with odds about G²/2⁶⁵, are dealt together).
+ * the rows sharing a value of that column (GroupKFold); otherwise the rows identical in features, label
+ * and weight, so a duplicated row never sits on both sides of a split. A group's key is
+ * h = xxhash64(seed, group value) or xxhash64(seed, features, label, weight) (the key rows had before
+ * groups existed, so data without duplicates keeps its folds); rows are grouped by h (two groups whose
+ * keys collide, with odds about G²/2⁶⁵, are dealt together).
  *
  * <p><b>Dealing.</b> Groups are ranked and the group of rank r goes to fold r mod k. Sizes dealt
  * round-robin in decreasing order, s₀ ≥ s₁ ≥ …, give fold f the sizes s_f, s_{k+f}, s_{2k+f}, …, so
@@ -164,7 +165,8 @@ public final class FoldPlan {
     String group = cv.groupColumn();
     Column key = group != null
         ? when(col(LabeledData.USER_GROUP).isNotNull(), xxhash64(lit(cv.seed()), col(LabeledData.USER_GROUP)))
-        : xxhash64(lit(cv.seed()), col(LabeledData.FEATURES), col(LabeledData.LABEL));
+        : xxhash64(lit(cv.seed()), org.apache.spark.ml.functions.vector_to_array(col(LabeledData.FEATURES), "float64"),
+            col(LabeledData.LABEL), col(LabeledData.WEIGHT));
     Dataset<Row> keyed = data.frame()
         .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT), key.as(KEY));
     // Classes: the class nearest the mean label (exact: integer sums); regression: the label midrange

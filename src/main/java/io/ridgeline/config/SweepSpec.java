@@ -52,8 +52,10 @@ public record SweepSpec(
   /**
    * @param stratify    stratify folds by label (default: true for classification)
    * @param foldColumn  a column that already holds fold ids, or null
+   * @param groupColumn a column of group ids (no group straddles folds), or null; never with foldColumn
    */
-  public record CvSpec(int folds, long seed, boolean stratify, String foldColumn, Metric metric, SelectionRule rule) {}
+  public record CvSpec(int folds, long seed, boolean stratify, String foldColumn, String groupColumn, Metric metric,
+      SelectionRule rule) {}
 
   /**
    * @param partitions partitions of the cached data, or 0 for automatic

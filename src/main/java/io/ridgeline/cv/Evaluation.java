@@ -2,7 +2,6 @@ package io.ridgeline.cv;
 
 import io.ridgeline.config.Metric;
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.EnumMap;
 
 /**
@@ -16,9 +15,9 @@ import java.util.EnumMap;
  *       most probable class (lowest index on ties, so p = 0.5 predicts 0 as MLlib's threshold does);
  *       accuracy and F1 from the weighted confusion matrix (F1 of class 1 for binomial, the
  *       true-class-weighted mean F1 for multinomial, as MLlib's "f1").
- *   <li>AUC (binomial): the weighted Mann–Whitney statistic with ties counted one half, which is the
- *       exact area under the ROC curve; it keeps every (score, label, weight) of its rows.
  * </ul>
+ * AUC, which needs every score in order, is not a running sum: {@link Auc} computes it distributed.
+ * State is a few doubles and the K×K confusion matrix, whatever the rows.
  */
 public final class Evaluation implements Serializable {
   private static final double LOG_EPS = 1e-15;
@@ -33,20 +32,10 @@ public final class Evaluation implements Serializable {
   // classification
   private double sumWLogLoss;
   private final double[] confusion;
-  // binomial AUC
-  private double[] scores = new double[0];
-  private double[] positive = new double[0];
-  private double[] weights = new double[0];
-  private int n;
 
   public Evaluation(int numClasses) {
     this.numClasses = numClasses;
     this.confusion = numClasses == 0 ? null : new double[numClasses * numClasses];
-    if (numClasses == 2) {
-      scores = new double[256];
-      positive = new double[256];
-      weights = new double[256];
-    }
   }
 
   /** Adds one row: its label, weight and the predictor's output. */
@@ -65,13 +54,6 @@ public final class Evaluation implements Serializable {
     int predicted = 0;
     for (int k = 1; k < numClasses; k++) if (out[k] > out[predicted]) predicted = k;
     confusion[label * numClasses + predicted] += w;
-    if (numClasses == 2) {
-      if (n == scores.length) grow();
-      scores[n] = out[1];
-      positive[n] = label;
-      weights[n] = w;
-      n++;
-    }
   }
 
   public Evaluation merge(Evaluation o) {
@@ -82,24 +64,16 @@ public final class Evaluation implements Serializable {
     sumWY2 += o.sumWY2;
     sumWLogLoss += o.sumWLogLoss;
     if (confusion != null) for (int i = 0; i < confusion.length; i++) confusion[i] += o.confusion[i];
-    if (numClasses == 2) {
-      while (scores.length < n + o.n) grow();
-      System.arraycopy(o.scores, 0, scores, n, o.n);
-      System.arraycopy(o.positive, 0, positive, n, o.n);
-      System.arraycopy(o.weights, 0, weights, n, o.n);
-      n += o.n;
-    }
     return this;
   }
 
-  private void grow() {
-    int size = Math.max(256, scores.length * 2);
-    scores = Arrays.copyOf(scores, size);
-    positive = Arrays.copyOf(positive, size);
-    weights = Arrays.copyOf(weights, size);
+  /** Merges {@code b} into {@code a}, model by model (for {@code treeReduce}). */
+  public static Evaluation[] merge(Evaluation[] a, Evaluation[] b) {
+    for (int m = 0; m < a.length; m++) a[m].merge(b[m]);
+    return a;
   }
 
-  /** Every metric that applies to this task. */
+  /** Every metric that applies to this task but AUC ({@link Auc}). */
   public EnumMap<Metric, Double> metrics() {
     EnumMap<Metric, Double> m = new EnumMap<>(Metric.class);
     if (numClasses == 0) {
@@ -117,7 +91,6 @@ public final class Evaluation implements Serializable {
     m.put(Metric.ACCURACY, correct / sumW);
     if (numClasses == 2) {
       m.put(Metric.F1, f1(1));
-      m.put(Metric.AUC, auc());
     } else {
       double weighted = 0;
       for (int k = 0; k < numClasses; k++) weighted += trueWeight(k) / sumW * f1(k);
@@ -138,38 +111,5 @@ public final class Evaluation implements Serializable {
     for (int i = 0; i < numClasses; i++) predicted += confusion[i * numClasses + k];
     double denominator = predicted + trueWeight(k);
     return denominator == 0 ? 0 : 2 * tp / denominator;
-  }
-
-  /**
-   * AUC = Σ_{s} W⁺(s)·(W⁻(&lt;s) + ½W⁻(s)) / (W⁺·W⁻) over the distinct scores s, computed with one sort
-   * of the scores and a binary search per row (no boxing).
-   */
-  private double auc() {
-    double[] distinct = Arrays.copyOf(scores, n);
-    Arrays.sort(distinct);
-    int d = 0;
-    for (int i = 0; i < n; i++) if (i == 0 || distinct[i] != distinct[d - 1]) distinct[d++] = distinct[i];
-    double[] pos = new double[d];
-    double[] neg = new double[d];
-    double wPos = 0;
-    double wNeg = 0;
-    for (int i = 0; i < n; i++) {
-      int at = Arrays.binarySearch(distinct, 0, d, scores[i]);
-      if (positive[i] > 0) {
-        pos[at] += weights[i];
-        wPos += weights[i];
-      } else {
-        neg[at] += weights[i];
-        wNeg += weights[i];
-      }
-    }
-    if (wPos == 0 || wNeg == 0) return Double.NaN;
-    double area = 0;
-    double negBelow = 0;
-    for (int s = 0; s < d; s++) {
-      area += pos[s] * (negBelow + 0.5 * neg[s]);
-      negBelow += neg[s];
-    }
-    return area / (wPos * wNeg);
   }
 }

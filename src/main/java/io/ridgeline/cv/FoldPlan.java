@@ -1,10 +1,16 @@
 package io.ridgeline.cv;
 
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.shiftrightunsigned;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.rint;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.ridgeline.config.SweepSpec.CvSpec;
@@ -28,14 +34,33 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Assigns every row a fold id in 0..k−1 and caches the result.
  *
- * <p>Random folds are a function of the rows alone, never of their order or partitioning: each row
- * gets the key h = xxhash64(seed, features, label, weight), the features hashed by their stored entries
- * only (a sparse vector by its non-zeros and their indices, see {@link SparseVectors#hashKey}); rows are ranked by h (by (label, h) when
- * stratified) and the row of rank r goes to fold r mod k. So fold sizes differ by at most one, each
- * class is spread over the folds as evenly as its count allows (as with {@code cv.glmnet}'s
- * stratified foldid), and the same rows get the same folds on 1 or 200 partitions. Rows that share a
- * key are identical in every used column, so how they are ordered among themselves cannot change any
- * fold's contents. For regression, stratifying by label spreads the label's range over the folds.
+ * <p><b>Groups.</b> Rows are dealt out in groups that never straddle folds: with {@code cv.groupColumn},
+ * the rows sharing a value of that column (GroupKFold); otherwise the rows identical in features, label
+ * and weight, so a duplicated row never sits on both sides of a split. A group's key is
+ * h = xxhash64(seed, group value) or xxhash64(seed, features, label, weight) (the key rows had before
+ * groups existed, so data without duplicates keeps its folds); rows are grouped by h (two groups whose
+ * keys collide, with odds about G²/2⁶⁵, are dealt together).
+ *
+ * <p><b>Dealing.</b> Groups are ranked and the group of rank r goes to fold r mod k. Sizes dealt
+ * round-robin in decreasing order, s₀ ≥ s₁ ≥ …, give fold f the sizes s_f, s_{k+f}, s_{2k+f}, …, so
+ * size(0) − size(k−1) = Σ_i (s_{ik} − s_{ik+k−1}) ≤ Σ_i (s_{ik} − s_{(i+1)k}) ≤ s₀: the folds differ by
+ * at most the largest group, and a run of consecutive ranks starting anywhere obeys the same bound.
+ * <ul>
+ *   <li>Unstratified: ranked by (size descending, h): <b>fold sizes within the largest group</b>.
+ *   <li>Stratified classes: by (stratum, size descending, h), the stratum being the class nearest the
+ *       group's mean label (its class, for a group of one class, as duplicates always are): each
+ *       stratum's rows per fold within its largest group, the fold sizes within the sum over strata of
+ *       their largest groups.
+ *   <li>Stratified regression: by (size descending, label midrange (min + max)/2, h): fold sizes within
+ *       the largest group, and each size's groups spread over the label range.
+ * </ul>
+ * With every row its own group (no duplicates, no group column) this is the plain rank-mod-k deal: fold
+ * sizes and every class within one row. Among equal sizes and strata the order is h's: random for the
+ * seed.
+ *
+ * <p>All of it is a function of the rows alone, never of their order or partitioning: groups are
+ * aggregated by key, ranked by a distributed sort ({@code repartitionByRange} + {@code zipWithIndex},
+ * a total order since keys are unique), and joined back to their rows; the driver sees counts only.
  *
  * <p>With {@code cv.foldColumn}, its distinct values, sorted, become folds 0..k−1.
  *
@@ -50,12 +75,17 @@ public final class FoldPlan {
   private static final long TARGET_PARTITION_BYTES = 32L << 20;
   /** The fingerprint's hashes are summed in 16-bit quarters. */
   private static final int QUARTERS = 4;
+  /** Internal columns of the assignment: a row's group key, a group's size and stratum. */
+  private static final String KEY = "__group";
+  private static final String SIZE = "__size";
+  private static final String STRATUM = "__stratum";
 
   private FoldPlan() {}
 
   public static FoldedData assign(SparkSession spark, LabeledData data, CvSpec cv, int partitions) {
     int numPartitions = partitions > 0 ? partitions : autoPartitions(spark, data);
     spark.sparkContext().setJobDescription("assign folds");
+    List<Dataset<Row>> scratch = new ArrayList<>();
     try {
       Dataset<Row> framed;
       int k;
@@ -75,7 +105,7 @@ public final class FoldPlan {
         if (data.rows() < k) {
           throw new DataException(data.path() + ": " + data.rows() + " rows cannot make " + k + " folds (cv.folds)");
         }
-        framed = randomFolds(spark, data, cv, k, numPartitions);
+        framed = randomFolds(spark, data, cv, k, numPartitions, scratch);
       }
       framed = withMetadata(framed, data).persist(StorageLevel.MEMORY_AND_DISK());
       long[] sizes = new long[k];
@@ -104,6 +134,7 @@ public final class FoldPlan {
       }
       return new FoldedData(framed, data, k, sizes, weights, fingerprint);
     } finally {
+      scratch.forEach(Dataset::unpersist);
       spark.sparkContext().setJobDescription(null);
     }
   }
@@ -145,24 +176,53 @@ public final class FoldPlan {
     return frame;
   }
 
-  private static Dataset<Row> randomFolds(SparkSession spark, LabeledData data, CvSpec cv, int k, int numPartitions) {
+  /**
+   * Deals whole groups out to the folds (see the class comment): groups are aggregated by key, ranked
+   * by a distributed sort, and group r goes to fold r mod k; the rows get their group's fold by a join.
+   * The driver sees only counts (the groups, the rows of a null group, the sort's partition sizes).
+   */
+  private static Dataset<Row> randomFolds(SparkSession spark, LabeledData data, CvSpec cv, int k, int numPartitions,
+      List<Dataset<Row>> scratch) {
+    String group = cv.groupColumn();
     Column[] features = SparseVectors.hashKey(col(LabeledData.FEATURES));
-    Column key = xxhash64(lit(cv.seed()), features[0], features[1], col(LabeledData.LABEL), col(LabeledData.WEIGHT));
-    Column[] order = cv.stratify()
-        ? new Column[] {col(LabeledData.LABEL), col("__key")}
-        : new Column[] {col("__key")};
-    Dataset<Row> sorted = data.frame()
-        .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT), key.as("__key"))
-        .repartitionByRange(numPartitions, order)
-        .sortWithinPartitions(order);
+    Column key = group != null
+        ? when(col(LabeledData.USER_GROUP).isNotNull(), xxhash64(lit(cv.seed()), col(LabeledData.USER_GROUP)))
+        : xxhash64(lit(cv.seed()), features[0], features[1], col(LabeledData.LABEL), col(LabeledData.WEIGHT));
+    Dataset<Row> keyed = data.frame()
+        .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT), key.as(KEY));
+    // Classes: the class nearest the mean label (exact: integer sums); regression: the label midrange
+    // (exact and order-free, where a floating-point mean would depend on the partitioning).
+    boolean classes = data.numClasses() > 0;
+    Column stratum = classes ? rint(avg(col(LabeledData.LABEL)))
+        : min(col(LabeledData.LABEL)).plus(max(col(LabeledData.LABEL))).divide(2);
+    Dataset<Row> groups = keyed.groupBy(col(KEY)).agg(count(lit(1)).as(SIZE), stratum.as(STRATUM))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    scratch.add(groups);
+    Row g = groups.agg(count(lit(1)), coalesce(sum(when(col(KEY).isNull(), col(SIZE))), lit(0L))).first();
+    long count = g.getLong(0);
+    long nullRows = g.getLong(1);
+    if (nullRows > 0) {
+      throw new DataException(data.path() + ": cv.groupColumn '" + group + "' has no value in " + nullRows
+          + (nullRows == 1 ? " row" : " rows") + "; every row needs a group id");
+    }
+    if (count < k) {
+      throw new DataException(data.path() + ": " + (group != null
+          ? "cv.groupColumn '" + group + "' holds " + count + (count == 1 ? " group, which" : " groups, which")
+          : data.rows() + " rows hold only " + count + " distinct ones (identical rows share a fold), which")
+          + " cannot make " + k + " folds (cv.folds)");
+    }
+    Column[] order = !cv.stratify() ? new Column[] {col(SIZE).desc(), col(KEY)}
+        : classes ? new Column[] {col(STRATUM), col(SIZE).desc(), col(KEY)}
+        : new Column[] {col(SIZE).desc(), col(STRATUM), col(KEY)};
+    JavaRDD<Row> dealt = groups.select(col(KEY), col(SIZE), col(STRATUM))
+        .repartitionByRange(numPartitions, order).sortWithinPartitions(order)
+        .javaRDD().zipWithIndex().map(t -> RowFactory.create(t._1().getLong(0), (int) (t._2() % k)));
     StructType schema = new StructType()
-        .add(LabeledData.FEATURES, org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false)
-        .add(LabeledData.LABEL, DataTypes.DoubleType, false)
-        .add(LabeledData.WEIGHT, DataTypes.DoubleType, false)
+        .add(KEY, DataTypes.LongType, false)
         .add(FoldedData.FOLD, DataTypes.IntegerType, false);
-    JavaRDD<Row> rows = sorted.javaRDD().zipWithIndex().map(t -> RowFactory.create(
-        t._1().get(0), t._1().getDouble(1), t._1().getDouble(2), (int) (t._2() % k)));
-    return spark.createDataFrame(rows, schema);
+    return keyed.join(spark.createDataFrame(dealt, schema), KEY)
+        .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT), col(FoldedData.FOLD))
+        .repartition(numPartitions);
   }
 
   private static double[] userFoldIds(LabeledData data, CvSpec cv) {

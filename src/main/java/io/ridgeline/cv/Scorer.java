@@ -10,7 +10,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * Scores models on a set of rows: every metric of every model in one Spark job, so a whole λ path of a
- * fold costs one pass over its validation rows instead of one per model.
+ * fold costs one pass over its validation rows instead of one per model; binomial AUC takes a second,
+ * distributed pass ({@link Auc}). Partitions' running sums merge on the executors ({@code treeReduce}):
+ * the driver receives a few partial sums per model, never anything per row.
  */
 public final class Scorer {
   private Scorer() {}
@@ -19,7 +21,7 @@ public final class Scorer {
   public static List<EnumMap<Metric, Double>> score(Dataset<Row> rows, List<Predictor> predictors) {
     int models = predictors.size();
     int numClasses = predictors.get(0).numClasses();
-    List<Evaluation[]> parts = rows.javaRDD().mapPartitions(it -> {
+    Evaluation[] total = rows.javaRDD().mapPartitions(it -> {
       Evaluation[] e = new Evaluation[models];
       for (int m = 0; m < models; m++) e[m] = new Evaluation(numClasses);
       double[] out = new double[Math.max(1, numClasses)];
@@ -34,12 +36,29 @@ public final class Scorer {
         }
       }
       return List.<Evaluation[]>of(e).iterator();
-    }).collect();
+    }).treeReduce(Evaluation::merge);
     List<EnumMap<Metric, Double>> metrics = new ArrayList<>(models);
-    for (int m = 0; m < models; m++) {
-      Evaluation total = new Evaluation(numClasses);
-      for (Evaluation[] p : parts) total.merge(p[m]);
-      metrics.add(total.metrics());
+    for (int m = 0; m < models; m++) metrics.add(total[m].metrics());
+    if (numClasses == 2) {
+      double[] auc = Auc.of(rows.sparkSession(), rows.javaRDD().mapPartitions(it -> {
+        double[] out = new double[2];
+        return new java.util.Iterator<Row>() {
+          public boolean hasNext() {
+            return it.hasNext();
+          }
+
+          public Row next() {
+            Row r = it.next();
+            double[] scores = new double[models];
+            for (int m = 0; m < models; m++) {
+              predictors.get(m).predict((Vector) r.get(0), out);
+              scores[m] = out[1];
+            }
+            return Auc.record(0, scores, r.getDouble(1), r.getDouble(2));
+          }
+        };
+      }), models);
+      for (int m = 0; m < models; m++) metrics.get(m).put(Metric.AUC, auc[m]);
     }
     return metrics;
   }

@@ -55,7 +55,7 @@ public final class DatasetLoader {
     boolean classification = spec.model().classification();
     try {
       spark.sparkContext().setJobDescription("load and check " + d.path());
-      return check(read(spark, d.path(), d.format()), d, spec.cv().foldColumn(), classification);
+      return check(read(spark, d.path(), d.format()), d, spec.cv().foldColumn(), spec.cv().groupColumn(), classification);
     } catch (DataException e) {
       throw e;
     } catch (Exception e) {
@@ -75,7 +75,8 @@ public final class DatasetLoader {
     };
   }
 
-  private static LabeledData check(Dataset<Row> raw, DataSpec d, String foldColumn, boolean classification) {
+  private static LabeledData check(Dataset<Row> raw, DataSpec d, String foldColumn, String groupColumn,
+      boolean classification) {
     String where = d.path();
     if (raw.isEmpty()) throw new DataException(where + ": the data has no rows");
     StructType schema = raw.schema();
@@ -84,6 +85,7 @@ public final class DatasetLoader {
     requireColumn(present, d.label(), "data.label", missing);
     if (d.weight() != null) requireColumn(present, d.weight(), "data.weight", missing);
     if (foldColumn != null) requireColumn(present, foldColumn, "cv.foldColumn", missing);
+    if (groupColumn != null) requireColumn(present, groupColumn, "cv.groupColumn", missing);
     if (d.features() != null) d.features().forEach(c -> requireColumn(present, c, "data.features", missing));
     d.categorical().forEach(c -> requireColumn(present, c, "data.categorical", missing));
     if (!missing.isEmpty()) {
@@ -97,7 +99,7 @@ public final class DatasetLoader {
     if (d.features() == null) {
       for (StructField f : schema.fields()) {
         String n = f.name();
-        if (n.equals(d.label()) || n.equals(d.weight()) || n.equals(foldColumn)) continue;
+        if (n.equals(d.label()) || n.equals(d.weight()) || n.equals(foldColumn) || n.equals(groupColumn)) continue;
         if (f.dataType() instanceof NumericType || isText(f.dataType())) featureColumns.add(n);
       }
       if (featureColumns.isEmpty()) {
@@ -226,6 +228,7 @@ public final class DatasetLoader {
         label.as(LabeledData.LABEL),
         weight.as(LabeledData.WEIGHT)));
     if (foldColumn != null) out.add(Columns.of(foldColumn).cast(DataTypes.DoubleType).as(LabeledData.USER_FOLD));
+    if (groupColumn != null) out.add(Columns.of(groupColumn).as(LabeledData.USER_GROUP));
     Dataset<Row> frame = pipeline.transform(raw).select(out.toArray(new Column[0]));
     return new LabeledData(frame, names, numClasses, rows, where, d.label(), pipeline, dropped);
   }

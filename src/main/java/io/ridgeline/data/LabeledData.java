@@ -6,7 +6,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Checked, assembled input: {@link #frame} has the columns {@code features} (vector), {@code label}
- * (double), {@code weight} (double) and, when the user supplied fold ids, {@code user_fold}.
+ * (double), {@code weight} (double) and, when the user supplied fold ids, {@code user_fold}, or group
+ * ids, {@code user_group} (the column as read).
  *
  * @param numClasses  0 for regression, otherwise K (labels are 0..K−1)
  * @param rows        number of rows (after any dropped by {@code data.missing: drop})
@@ -22,6 +23,7 @@ public record LabeledData(Dataset<Row> frame, List<String> featureNames, int num
   public static final String LABEL = "label";
   public static final String WEIGHT = "weight";
   public static final String USER_FOLD = "user_fold";
+  public static final String USER_GROUP = "user_group";
 
   /** Data assembled elsewhere (tests, benchmarks): no feature stages, nothing dropped. */
   public LabeledData(Dataset<Row> frame, List<String> featureNames, int numClasses, long rows, String path,

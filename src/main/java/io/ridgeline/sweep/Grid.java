@@ -25,10 +25,16 @@ public final class Grid {
     return points;
   }
 
-  /** The points grouped by α (λ paths), in grid order. */
+  /**
+   * The points grouped by α (λ paths), in grid order. A named point (mlp) has no λ path: it is a path of
+   * its own, so its (fold, point) trials are units of their own (run in parallel, recorded one by one).
+   */
   public static List<List<GridPoint>> byAlpha(List<GridPoint> points) {
-    java.util.Map<Double, List<GridPoint>> paths = new java.util.LinkedHashMap<>();
-    for (GridPoint p : points) paths.computeIfAbsent(p.alpha(), a -> new ArrayList<>()).add(p);
+    java.util.Map<Object, List<GridPoint>> paths = new java.util.LinkedHashMap<>();
+    for (GridPoint p : points) {
+      Object path = p.isElasticNet() ? (Object) p.alpha() : p;
+      paths.computeIfAbsent(path, a -> new ArrayList<>()).add(p);
+    }
     return new ArrayList<>(paths.values());
   }
 
@@ -64,9 +70,9 @@ public final class Grid {
     return points;
   }
 
-  /** "α=0.5" for a λ path, "" for named points. */
+  /** "α=0.5" for a λ path; a named point's own label ("dropout=0.2 · batchNorm=true", "" with no axes). */
   public static String pathLabel(List<GridPoint> path) {
-    return path.get(0).isElasticNet() ? "α=" + Format.number(path.get(0).alpha()) : "";
+    return path.get(0).isElasticNet() ? "α=" + Format.number(path.get(0).alpha()) : path.get(0).label();
   }
 
   public static double[] path(double lambdaMax, double minRatio, int count) {

@@ -12,7 +12,8 @@ import org.apache.spark.sql.Row;
 /**
  * One fit of a {@link Trainer} per trial (the MLlib reference, and any family with a trainer). A unit of
  * work is a (fold, α) path: its λ values are fitted in decreasing order on the fold's training rows,
- * then all of its models are scored in one pass over the validation rows. (Warm-starting MLlib's
+ * then all of its models are scored in one pass over the validation rows. Named points (mlp) have no
+ * path: a unit is one (fold, point). (Warm-starting MLlib's
  * logistic fits from the previous λ with {@code setInitialModel} was measured and did not help: 158.5 s
  * against 141.5 s cold on 100,000 × 30, 150 fits.)
  */

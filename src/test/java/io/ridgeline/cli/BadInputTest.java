@@ -282,6 +282,42 @@ class BadInputTest {
   }
 
   @Test
+  void fewerDistinctRowsThanFolds() {
+    String data = file("copies.csv", "x1,y\n1,2\n1,2\n2,3\n2,3\n");
+    assertSweepRefused("copies", data, "linear", "",
+        "4 rows hold only 2 distinct ones (identical rows share a fold), which cannot make 3 folds (cv.folds)");
+  }
+
+  private static final String GROUPED = "x1,x2,y,g\n1,2,3,a\n2,1,4,a\n3,5,2,b\n4,4,6,b\n5,3,5,c\n6,6,7,c\n";
+
+  @Test
+  void groupColumnMissing() {
+    assertSweepRefused("group-missing", file("g.csv", REGRESSION), "linear", "",
+        "cv.groupColumn column 'patient' is not in the data (columns: x1, x2, y)", "--set", "cv.groupColumn=patient");
+  }
+
+  @Test
+  void groupColumnWithFoldColumn() {
+    assertSweepRefused("group-fold", file("gf.csv", GROUPED), "linear", "",
+        "cv.groupColumn: cannot be combined with cv.foldColumn (fold ids already say which rows go together): "
+            + "give one of them", "--set", "cv.groupColumn=g", "--set", "cv.foldColumn=x1");
+  }
+
+  @Test
+  void groupColumnWithNulls() {
+    String data = file("gnull.csv", GROUPED.replace(",c\n6", ",\n6"));
+    assertSweepRefused("group-null", data, "linear", "",
+        "cv.groupColumn 'g' has no value in 1 row; every row needs a group id", "--set", "cv.groupColumn=g");
+  }
+
+  @Test
+  void fewerGroupsThanFolds() {
+    String data = file("gfew.csv", GROUPED.replace(",c\n", ",b\n"));
+    assertSweepRefused("group-few", data, "linear", "",
+        "cv.groupColumn 'g' holds 2 groups, which cannot make 3 folds (cv.folds)", "--set", "cv.groupColumn=g");
+  }
+
+  @Test
   void emptyData() {
     String data = file("empty.csv", "x1,x2,y\n");
     assertSweepRefused("empty", data, "linear", "", data + ": the data has no rows");

@@ -11,11 +11,15 @@ import io.ridgeline.config.ConfigException;
 import io.ridgeline.config.SweepSpec;
 import io.ridgeline.job.SweepJob;
 import io.ridgeline.report.Tables;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -79,6 +83,46 @@ class MlpSweepTest {
     Dataset<Row> raw = spark.read().option("header", true).option("inferSchema", true).csv("data-samples/wine.csv");
     double accuracy = saved.transform(raw).where(col("prediction").equalTo(col("cultivar"))).count() / 178.0;
     assertTrue(accuracy > 0.8, "the saved model predicts: accuracy " + accuracy);
+  }
+
+  /**
+   * Every (fold, point) is a unit of its own: run separately, recorded separately, and reused one by one
+   * when a failed run is resumed.
+   */
+  @Test
+  void everyFoldAndPointIsAUnitAndResumesAsOne() throws IOException {
+    Path out = TestSpark.tempDir("mlp-units");
+    SweepSpec spec = Samples.spec(WINE_MLP, "sweep.mlp.dropout=[0.0, 0.2]", "sweep.mlp.batchNorm=[false, true]",
+        "model.mlp.maxEpochs=2", "cv.folds=2", "cv.metric=accuracy", "run.output=" + out);
+    // A file where the models directory goes: publishing fails after every unit finished and was recorded.
+    Path blocker = Files.writeString(out.resolve("models"), "in the way\n");
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    assertThrows(Exception.class, () -> new SweepJob(spark, spec, log(first)).run("units"));
+    List<String> lines = first.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("· fold ")).toList();
+    assertEquals(4 * 2, lines.size(), "one progress line per (fold, point):\n" + String.join("\n", lines));
+    for (int f = 1; f <= 2; f++) {
+      for (String dropout : List.of("0.0", "0.2")) {
+        for (String bn : List.of("false", "true")) {
+          String unit = "fold " + f + "/2 · batchNorm=" + bn + " · dropout=" + dropout;
+          assertEquals(1, lines.stream().filter(l -> l.contains(unit + " ·")).count(), unit + " in " + lines);
+        }
+      }
+    }
+    try (Stream<Path> units = Files.list(out.resolve("_staging/units/units"))) {
+      assertEquals(8, units.filter(p -> p.toString().endsWith(".json")).count(), "a record per unit");
+    }
+
+    Files.delete(blocker);
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    new SweepJob(spark, spec, log(again)).run("units");
+    String text = again.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("resume: reused 8 recorded units (8 of 8 trials); computed the rest"), text);
+    assertTrue(!text.contains("· fold "), "no (fold, point) trained again:\n" + text);
+    assertEquals(8, table(out, Tables.TRIALS).count());
+  }
+
+  private static PrintStream log(ByteArrayOutputStream bytes) {
+    return new PrintStream(bytes, true, StandardCharsets.UTF_8);
   }
 
   @Test

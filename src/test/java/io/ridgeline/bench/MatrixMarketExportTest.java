@@ -39,7 +39,7 @@ class MatrixMarketExportTest {
     Dataset<Row> frame = spark.createDataFrame(input, schema).repartition(1).cache();
     LabeledData labeled = new LabeledData(frame.select(LabeledData.FEATURES, LabeledData.LABEL, LabeledData.WEIGHT),
         List.of("a", "b", "c", "d"), 3, 4, "test", "y");
-    FoldedData folded = new FoldedData(frame, labeled, 2, new long[] {2, 2});
+    FoldedData folded = new FoldedData(frame, labeled, 2, new long[] {2, 2}, new double[] {2.0, 2.5}, 0L);
     Path dir = TestSpark.tempDir("mm-export");
 
     long nonzeros = MatrixMarketExport.write(spark, folded, dir);

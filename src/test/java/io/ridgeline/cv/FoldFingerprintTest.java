@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class FoldFingerprintTest {
   private static final SparkSession spark = TestSpark.session();
-  private static final CvSpec CV = new CvSpec(4, 42, false, null, Metric.RMSE, SelectionRule.MIN);
+  private static final CvSpec CV = new CvSpec(4, 42, false, null, null, Metric.RMSE, SelectionRule.MIN);
   private static final StructType SCHEMA = new StructType()
       .add(LabeledData.FEATURES, SQLDataTypes.VectorType())
       .add(LabeledData.LABEL, DataTypes.DoubleType)

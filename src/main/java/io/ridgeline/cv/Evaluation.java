@@ -27,8 +27,9 @@ public final class Evaluation implements Serializable {
   // regression
   private double sumWErr2;
   private double sumWAbsErr;
-  private double sumWY;
-  private double sumWY2;
+  /** ȳ and Σw(y − ȳ)² by West's update (raw Σwy² would cancel to nothing under a label offset). */
+  private double meanY;
+  private double m2Y;
   // classification
   private double sumWLogLoss;
   private final double[] confusion;
@@ -45,8 +46,13 @@ public final class Evaluation implements Serializable {
       double e = y - out[0];
       sumWErr2 += w * e * e;
       sumWAbsErr += w * Math.abs(e);
-      sumWY += w * y;
-      sumWY2 += w * y * y;
+      if (sumW == w) {
+        meanY = y;   // the first row: exactly (y − ȳ = 0 would come out as rounding times y)
+      } else if (w > 0) {
+        double d = y - meanY;
+        meanY += d * w / sumW;
+        m2Y += w * d * (y - meanY);
+      }
       return;
     }
     int label = (int) y;
@@ -57,11 +63,15 @@ public final class Evaluation implements Serializable {
   }
 
   public Evaluation merge(Evaluation o) {
-    sumW += o.sumW;
+    double total = sumW + o.sumW;
+    if (o.sumW > 0) {   // Chan, Golub & LeVeque's pairwise rule
+      double d = o.meanY - meanY;
+      m2Y += o.m2Y + d * d * sumW * o.sumW / total;
+      meanY += d * o.sumW / total;
+    }
+    sumW = total;
     sumWErr2 += o.sumWErr2;
     sumWAbsErr += o.sumWAbsErr;
-    sumWY += o.sumWY;
-    sumWY2 += o.sumWY2;
     sumWLogLoss += o.sumWLogLoss;
     if (confusion != null) for (int i = 0; i < confusion.length; i++) confusion[i] += o.confusion[i];
     return this;
@@ -78,11 +88,11 @@ public final class Evaluation implements Serializable {
     EnumMap<Metric, Double> m = new EnumMap<>(Metric.class);
     if (numClasses == 0) {
       double mse = sumWErr2 / sumW;
-      double sst = sumWY2 - sumWY * sumWY / sumW;
+      double sst = m2Y;
       m.put(Metric.MSE, mse);
       m.put(Metric.RMSE, Math.sqrt(mse));
       m.put(Metric.MAE, sumWAbsErr / sumW);
-      m.put(Metric.R2, 1 - sumWErr2 / sst);
+      m.put(Metric.R2, sst > 0 ? 1 - sumWErr2 / sst : Double.NaN);   // undefined for a constant label
       return m;
     }
     m.put(Metric.LOGLOSS, sumWLogLoss / sumW);

@@ -327,6 +327,7 @@ public final class SweepJob {
     Integer[] nonzeroFull = new Integer[grid.size()];
     for (int i = 0; i < fullPoints.size(); i++) nonzeroFull[fullPoints.get(i).id()] = models.get(i).nonzero();
     FittedModel chosenModel = models.get(fullPoints.indexOf(chosen));
+    warnCapped(results, fullPoints, models);
 
     // Reports.
     List<Row> trialRows = results.stream().map(Tables::trial).toList();
@@ -363,6 +364,34 @@ public final class SweepJob {
     writer.publish();
     return new Outcome(runId, refit, chosen, oneSe, oneSe == null ? null : grid.get(oneSe.point().point()), metric, k,
         spec.run().output(), writer.tables(), writer.modelPath().toString());
+  }
+
+  /**
+   * One warning line naming the grid points whose fits an iteration cap ended before they converged
+   * ({@code trials.converged = false}; full-data fits as "all data"): their numbers are not the optimum.
+   */
+  private void warnCapped(List<TrialResult> results, List<GridPoint> fullPoints, List<FittedModel> models) {
+    java.util.Map<Integer, List<String>> where = new java.util.TreeMap<>();
+    java.util.Map<Integer, String> labels = new java.util.HashMap<>();
+    int capped = 0;
+    for (TrialResult t : results) {
+      if (t.converged()) continue;
+      capped++;
+      where.computeIfAbsent(t.point().id(), x -> new ArrayList<>()).add("fold " + (t.fold() + 1));
+      labels.put(t.point().id(), t.point().label());
+    }
+    for (int i = 0; i < models.size(); i++) {
+      if (models.get(i).converged()) continue;
+      capped++;
+      where.computeIfAbsent(fullPoints.get(i).id(), x -> new ArrayList<>()).add("all data");
+      labels.put(fullPoints.get(i).id(), fullPoints.get(i).label());
+    }
+    if (capped == 0) return;
+    List<String> parts = new ArrayList<>();
+    where.forEach((id, fits) -> parts.add("point " + id + " (" + labels.get(id) + "): " + String.join(", ", fits)));
+    log.println("warning: " + capped + " fit" + (capped == 1 ? "" : "s")
+        + " stopped at an iteration cap before converging (trials.converged = false; model.maxIter = "
+        + spec.model().maxIter() + "): " + String.join("; ", parts));
   }
 
   /**

@@ -20,10 +20,13 @@ import java.util.stream.IntStream;
  * each change δ costs one column update g += δA_{·j}. From the warm start given; after each full
  * sweep only the active set (non-zero β_j) is swept until it settles, then a full sweep confirms the
  * KKT conditions. Converged when no coordinate moves the fit by more than {@code tolerance}
- * (|δ_j|·σ_j, in the units of the fitted values).
+ * (|δ_j|·σ_j, in the units of the fitted values); a descent stopped by the sweep cap says so.
  */
 final class ElasticNetQuadratic {
-  private static final int MAX_SWEEPS = 1_000_000;
+  static final int MAX_SWEEPS = 1_000_000;
+
+  /** The sweeps a minimization made (0 for Cholesky) and whether it met the tolerance within the cap. */
+  record Descent(int sweeps, boolean converged) {}
 
   private final int p;
   /** p × p, row-major, symmetric. */
@@ -32,6 +35,7 @@ final class ElasticNetQuadratic {
   private final double[] penalty;
   private final double[] sigma;
   private final double tolerance;
+  private final int maxSweeps;
 
   /**
    * @param a         p × p row-major, symmetric positive semi-definite
@@ -40,6 +44,13 @@ final class ElasticNetQuadratic {
    * @param tolerance largest coordinate move |δ_j|·σ_j at convergence
    */
   ElasticNetQuadratic(int p, double[] a, double[] c, double[] penalty, double[] sigma, double tolerance) {
+    this(p, a, c, penalty, sigma, tolerance, MAX_SWEEPS);
+  }
+
+  /** As above, with a cap on the coordinate-descent sweeps. */
+  ElasticNetQuadratic(int p, double[] a, double[] c, double[] penalty, double[] sigma, double tolerance,
+      int maxSweeps) {
+    this.maxSweeps = maxSweeps;
     this.p = p;
     this.a = a;
     this.c = c;
@@ -48,11 +59,11 @@ final class ElasticNetQuadratic {
     this.tolerance = tolerance;
   }
 
-  /** Minimizes Q in place, from the β given; returns the coordinate-descent sweeps made (0 for Cholesky). */
-  int minimize(double[] beta, double l1, double l2) {
+  /** Minimizes Q in place, from the β given. */
+  Descent minimize(double[] beta, double l1, double l2) {
     if (l1 == 0) {
       System.arraycopy(ridge(l2), 0, beta, 0, p);
-      return 0;
+      return new Descent(0, true);
     }
     return descend(beta, multiply(beta), l1, l2);
   }
@@ -69,8 +80,8 @@ final class ElasticNetQuadratic {
     return f;
   }
 
-  /** Coordinate descent from the current β (g = Aβ on entry and exit); returns the sweeps made. */
-  private int descend(double[] beta, double[] g, double l1, double l2) {
+  /** Coordinate descent from the current β (g = Aβ on entry and exit). */
+  private Descent descend(double[] beta, double[] g, double l1, double l2) {
     double[] l1j = new double[p];
     double[] denominator = new double[p];
     for (int j = 0; j < p; j++) {
@@ -79,16 +90,16 @@ final class ElasticNetQuadratic {
     }
     boolean[] active = new boolean[p];
     int sweeps = 0;
-    while (sweeps < MAX_SWEEPS) {
+    while (sweeps < maxSweeps) {
       sweeps++;
-      if (sweep(beta, g, l1j, denominator, null) <= tolerance) return sweeps;
+      if (sweep(beta, g, l1j, denominator, null) <= tolerance) return new Descent(sweeps, true);
       for (int j = 0; j < p; j++) active[j] = beta[j] != 0;
-      while (sweeps < MAX_SWEEPS) {
+      while (sweeps < maxSweeps) {
         sweeps++;
         if (sweep(beta, g, l1j, denominator, active) <= tolerance) break;
       }
     }
-    return sweeps;
+    return new Descent(sweeps, false);
   }
 
   /** One pass over the coordinates (all, or those marked in {@code only}); returns the largest |δ_j|·σ_j. */

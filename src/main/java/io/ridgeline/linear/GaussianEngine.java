@@ -41,6 +41,10 @@ import org.apache.spark.sql.Row;
  *   <li>One pass scores every model of every fold on its fold's rows for the metric that needs
  *       predictions, mae.
  * </ol>
+ * Before them, one cheap pass gathers {@link FeatureStats}: the overall means, by which the {@link Gram}
+ * sums are shifted when there is an intercept (results invariant to an offset in the label or a dense
+ * feature), and each training set's exactly constant features (β_j = 0 there) and label (β = 0,
+ * b₀ = ȳ), each noted in the log.
  * Full-data fits come from the total statistics with no pass at all. Driver memory is
  * O(k·p²), never dependent on the number of rows. A saved model is an MLlib
  * {@code LinearRegressionModel} holding the exact solution, with every parameter of the equivalent
@@ -57,6 +61,9 @@ public final class GaussianEngine implements Engine {
   private final LinearRegressionTrainer trainer;
   private final Metric metric;
   private FoldGrams grams;
+  private FeatureStats stats;
+  private double[] xShift;
+  private double yShift;
 
   public GaussianEngine(ModelSpec spec, int numFeatures, SweepRunner runner, Metric metric) {
     this.spec = spec;
@@ -105,7 +112,7 @@ public final class GaussianEngine implements Engine {
         m.put(Metric.MAE, mae[s.fold()][i]);
         GaussianSolver.Solution solution = s.solutions().get(i);
         out.add(new TrialResult(s.points().get(i), s.fold(), folded.rows() - nValid, nValid, solution.sweeps(),
-            s.seconds() / s.points().size(), MllibFit.nonzero(solution.beta()), m));
+            s.seconds() / s.points().size(), MllibFit.nonzero(solution.beta()), m, null, solution.converged()));
       }
     }
     return out;
@@ -113,7 +120,7 @@ public final class GaussianEngine implements Engine {
 
   @Override
   public List<FittedModel> fitAll(FoldedData folded, List<GridPoint> points) {
-    GaussianSolver solver = new GaussianSolver(grams(folded).total(), spec);
+    GaussianSolver solver = solver(grams(folded).total(), folded.folds());
     List<List<GridPoint>> paths = Grid.byAlpha(points);
     List<WorkUnit<List<FittedModel>>> units = new ArrayList<>();
     for (List<GridPoint> path : paths) {
@@ -127,29 +134,47 @@ public final class GaussianEngine implements Engine {
     return Grid.inOrder(points, paths, runner.run(units));
   }
 
-  private FoldGrams grams(FoldedData folded) {
+  private synchronized FoldGrams grams(FoldedData folded) {
     if (grams == null) {
+      int k = folded.folds();
+      runner.label("gaussian engine · per-fold ranges and means (one pass)");
+      stats = FeatureStats.of(folded.frame(), k, p, 0);
+      FeatureStats.Set all = stats.training(k);
+      xShift = new double[p];
+      if (spec.intercept()) {
+        if (!stats.sparseRows()) System.arraycopy(all.mean, 0, xShift, 0, p);
+        yShift = all.labelMean;
+      }
+      DegenerateSets.note(stats, folded.source().featureNames(), runner::note);
       runner.label("gaussian engine · per-fold statistics (one pass)");
-      grams = FoldGrams.of(folded.frame(), folded.folds(), p);
+      grams = FoldGrams.of(folded.frame(), k, p, xShift, yShift);
     }
     return grams;
+  }
+
+  /** The solver of the training set that holds out fold {@code held} (k: all rows), from its statistics. */
+  private GaussianSolver solver(Gram training, int held) {
+    return new GaussianSolver(training, spec, stats.training(held), xShift, yShift);
   }
 
   private FoldSolution solveFold(Gram total, int fold, List<GridPoint> grid) {
     long start = System.nanoTime();
     Gram validation = grams.fold(fold);
-    GaussianSolver solver = new GaussianSolver(total.minus(validation), spec);
+    GaussianSolver solver = solver(total.minus(validation), fold);
+    FeatureStats.Set rows = stats.fold(fold);
+    // Σw(y − ȳ)² of the fold from centred moments; r2 is undefined when its label is constant.
+    double sst = rows.labelConstant() ? 0 : rows.labelM2;
     List<GridPoint> points = new ArrayList<>();
     List<GaussianSolver.Solution> solutions = new ArrayList<>();
     List<EnumMap<Metric, Double>> metrics = new ArrayList<>();
     for (List<GridPoint> path : Grid.byAlpha(grid)) {
       GaussianSolver.Solution[] s = solver.path(path.get(0).alpha(), lambdas(path));
       for (int i = 0; i < s.length; i++) {
-        double sse = validation.sse(s[i].beta(), s[i].intercept());
+        double sse = validation.sse(s[i].beta(), s[i].shiftedIntercept());
         EnumMap<Metric, Double> m = new EnumMap<>(Metric.class);
         m.put(Metric.MSE, sse / validation.n());
         m.put(Metric.RMSE, Math.sqrt(sse / validation.n()));
-        m.put(Metric.R2, 1 - sse / validation.sst());
+        m.put(Metric.R2, sst > 0 ? 1 - sse / sst : Double.NaN);
         points.add(path.get(i));
         solutions.add(s[i]);
         metrics.add(m);
@@ -158,7 +183,10 @@ public final class GaussianEngine implements Engine {
     return new FoldSolution(fold, points, solutions, metrics, (System.nanoTime() - start) / 1e9);
   }
 
-  /** Σw|y − ŷ| / Σw for every model of every fold, on the fold's own rows, in one job. */
+  /**
+   * Σw|y − ŷ| / Σw for every model of every fold, on the fold's own rows, in one job; in the shifted
+   * coordinates (y − t − b₀' − (x − s)ᵀβ), so an offset costs no digits.
+   */
   private double[][] meanAbsoluteErrors(FoldedData folded, List<FoldSolution> solved) {
     int k = folded.folds();
     int models = solved.get(0).solutions().size();
@@ -167,10 +195,12 @@ public final class GaussianEngine implements Engine {
     for (FoldSolution s : solved) {
       for (int i = 0; i < models; i++) {
         coef[s.fold()][i] = s.solutions().get(i).beta();
-        intercepts[s.fold()][i] = s.solutions().get(i).intercept();
+        intercepts[s.fold()][i] = s.solutions().get(i).shiftedIntercept();
       }
     }
     Dataset<Row> frame = folded.frame();
+    double[] xs = xShift;
+    double ys = yShift;
     Broadcast<double[][][]> coefB = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext())
         .broadcast(coef);
     try {
@@ -180,12 +210,12 @@ public final class GaussianEngine implements Engine {
         while (rows.hasNext()) {
           Row r = rows.next();
           int f = r.getInt(3);
-          double y = r.getDouble(1);
+          double y = r.getDouble(1) - ys;
           double w = r.getDouble(2);
           Vector x = (Vector) r.get(0);
           e.weight[f] += w;
           for (int m = 0; m < models; m++) {
-            e.sum[f][m] += w * Math.abs(y - intercepts[f][m] - dot(b[f][m], x));
+            e.sum[f][m] += w * Math.abs(y - intercepts[f][m] - dot(b[f][m], x, xs));
           }
         }
         return List.of(e).iterator();
@@ -216,11 +246,12 @@ public final class GaussianEngine implements Engine {
     }
   }
 
-  private static double dot(double[] beta, Vector x) {
+  /** βᵀ(x − shift) (shift 0 when rows are sparse). */
+  private static double dot(double[] beta, Vector x, double[] shift) {
     double s = 0;
     if (x instanceof DenseVector d) {
       double[] v = d.values();
-      for (int j = 0; j < beta.length; j++) s += beta[j] * v[j];
+      for (int j = 0; j < beta.length; j++) s += beta[j] * (v[j] - shift[j]);
     } else {
       SparseVector sv = (SparseVector) x;
       int[] idx = sv.indices();
@@ -271,6 +302,11 @@ public final class GaussianEngine implements Engine {
     @Override
     public int nonzero() {
       return MllibFit.nonzero(solution.beta());
+    }
+
+    @Override
+    public boolean converged() {
+      return solution.converged();
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.ridgeline.linear;
 /**
  * Weighted sufficient statistics of a set of rows for squared loss: n = Σw, Σw·y, Σw·y², Σw·x (p),
  * Σw·x·y (p) and Σw·x·xᵀ (upper triangle packed column by column: element (i, j), i ≤ j, at
- * j(j+1)/2 + i). Raw (uncentered) sums, as MLlib's normal-equation solver accumulates them.
+ * j(j+1)/2 + i). Sums of the data as given, or shifted by a constant (see {@link FoldGrams}).
  */
 record Gram(int p, double n, double sy, double syy, double[] sx, double[] sxy, double[] sxx) {
   static int packed(int i, int j) {
@@ -51,10 +51,5 @@ record Gram(int p, double n, double sy, double syy, double[] sx, double[] sxy, d
     }
     double sse = syy - 2 * intercept * sy - 2 * bSxy + intercept * intercept * n + 2 * intercept * bSx + quad;
     return Math.max(0, sse);
-  }
-
-  /** Σw(y − ȳ)². */
-  double sst() {
-    return syy - sy * sy / n;
   }
 }

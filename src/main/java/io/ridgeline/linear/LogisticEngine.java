@@ -160,9 +160,10 @@ public final class LogisticEngine implements Engine {
 
   /**
    * A solution in the original coordinates (β: K'×p row-major, one intercept per coefficient set) and the
-   * Newton iterations (passes) it took at its λ.
+   * Newton iterations (passes) it took at its λ; not converged when a cap (Newton steps, step halvings,
+   * coordinate-descent sweeps) ended it.
    */
-  record Solution(double[] beta, double[] intercept, int iterations) {}
+  record Solution(double[] beta, double[] intercept, int iterations, boolean converged) {}
 
   /**
    * Every fold's path (and the full-data path, kept for {@link #fitAll}) comes from the same passes, so
@@ -206,7 +207,8 @@ public final class LogisticEngine implements Engine {
           for (int l = 0; l < paths.get(a).size(); l++) {
             Solution s = solutions[f][a][l];
             out.add(new TrialResult(order.get(m), f, folded.rows() - nValid, nValid, s.iterations(),
-                fitting.seconds[l] + scoring, MllibFit.nonzero(s.beta()), evaluations.get(f).get(m)));
+                fitting.seconds[l] + scoring, MllibFit.nonzero(s.beta()), evaluations.get(f).get(m), null,
+                s.converged()));
             m++;
           }
         }
@@ -246,13 +248,7 @@ public final class LogisticEngine implements Engine {
 
   /** A genuine MLlib model holding the solution, with the estimator's parameters. */
   private FittedModel fit(GridPoint point, Solution s) {
-    LogisticRegression estimator = trainer.estimator(point);
-    // Row-major (transposed) storage, as MLlib's binomial models require.
-    LogisticRegressionModel model = new LogisticRegressionModel(estimator.uid(),
-        new DenseMatrix(sets, p, s.beta().clone(), true), Vectors.dense(s.intercept().clone()), numClasses,
-        numClasses > 2);
-    estimator.copyValues(model, ParamMap.empty());
-    return new MllibFit(model, numClasses, p, s.beta(), s.intercept(), s.iterations());
+    return trainer.model(point, s.beta(), s.intercept(), s.iterations(), s.converged());
   }
 
   /** One training set's constants: the rows of every fold but {@code held} ({@code held} = k: all). */
@@ -267,29 +263,35 @@ public final class LogisticEngine implements Engine {
     /** The intercept-only optimum per coefficient set (internal coordinates; centred for K ≥ 3), or 0. */
     final double[] intercept0;
 
-    TrainingSet(int held, Moments m, double[] shift, boolean standardize, boolean intercept) {
+    /**
+     * From the set's {@link FeatureStats} (centred moments: σ_j exact under any offset; σ_j = 0 exactly
+     * for a feature constant in the set, which then keeps β_j = 0).
+     */
+    TrainingSet(int held, FeatureStats.Set m, double[] shift, boolean standardize, boolean intercept) {
       this.held = held;
-      int p = m.p;
-      weight = m.sumW;
+      int p = shift.length;
+      weight = m.weight;
       sigma = new double[p];
       mean = new double[p];
       for (int j = 0; j < p; j++) {
         sigma[j] = Math.sqrt(m.unbiasedVariance(j));
-        mean[j] = m.mean(j) - shift[j];
+        mean[j] = m.mean[j] - shift[j];
       }
       penalty = standardize ? sigma : GaussianSolver.ones(p);
-      if (intercept && !java.util.Arrays.stream(m.classW).allMatch(w -> w > 0)) {
-        throw new IllegalArgumentException("a training set lacks a class: the logistic intercept is infinite");
+      double[] classW = m.classWeight;
+      if (intercept && !java.util.Arrays.stream(classW).allMatch(w -> w > 0)) {
+        // FoldPlan refuses a fold without every class, so no training set lacks one.
+        throw new IllegalStateException("a training set lacks a class: the logistic intercept is infinite");
       }
-      int classes = m.numClasses;
+      int classes = classW.length;
       if (classes == 2) {
-        intercept0 = new double[] {intercept ? Math.log(m.classW[1] / m.classW[0]) : 0};
+        intercept0 = new double[] {intercept ? Math.log(classW[1] / classW[0]) : 0};
       } else {
         intercept0 = new double[classes];
         if (intercept) {
           double mean = 0;
-          for (int c = 0; c < classes; c++) mean += Math.log(m.classW[c]) / classes;
-          for (int c = 0; c < classes; c++) intercept0[c] = Math.log(m.classW[c]) - mean;
+          for (int c = 0; c < classes; c++) mean += Math.log(classW[c]) / classes;
+          for (int c = 0; c < classes; c++) intercept0[c] = Math.log(classW[c]) - mean;
         }
       }
     }
@@ -312,6 +314,8 @@ public final class LogisticEngine implements Engine {
     int iterations;
     int halvings;
     boolean done;
+    /** A cap (Newton steps, halvings, coordinate-descent sweeps) ended or bounded this λ's fit. */
+    boolean capped;
     /** The last Newton step's size at this λ (NaN: none yet, or a halving came between). */
     double lastStep = Double.NaN;
     /** Multinomial: the ratio of the last two step sizes (NaN: none yet). */
@@ -376,6 +380,7 @@ public final class LogisticEngine implements Engine {
       iterations = 0;
       halvings = 0;
       done = false;
+      capped = false;
     }
 
     /** F at the current point, given the pass's Σw·ℓ. */
@@ -408,24 +413,13 @@ public final class LogisticEngine implements Engine {
       this.trainingSets = trainingSets;
       int k = folded.folds();
       folds = k;
-      runner.label("logistic engine · per-fold moments (one pass)");
-      Moments[] perFold = folded.frame().javaRDD().treeAggregate(newMoments(k, p, numClasses),
-          (acc, r) -> {
-            acc[r.getInt(3)].add((Vector) r.get(0), r.getDouble(1), r.getDouble(2));
-            return acc;
-          },
-          (x, y) -> {
-            for (int f = 0; f < x.length; f++) x[f].merge(y[f]);
-            return x;
-          });
-      Moments all = newMoments(1, p, numClasses)[0];
-      for (Moments m : perFold) all.merge(m);
+      runner.label("logistic engine · per-fold ranges and moments (one pass)");
+      FeatureStats stats = FeatureStats.of(folded.frame(), k, p, numClasses);
       shift = new double[p];
-      if (spec.intercept()) for (int j = 0; j < p; j++) shift[j] = all.mean(j);
+      if (spec.intercept()) System.arraycopy(stats.training(k).mean, 0, shift, 0, p);
+      if (trainingSets.size() > 1) DegenerateSets.note(stats, folded.source().featureNames(), runner::note);
       for (int t : trainingSets) {
-        Moments training = newMoments(1, p, numClasses)[0];
-        for (int f = 0; f < k; f++) if (f != t) training.merge(perFold[f]);
-        TrainingSet set = new TrainingSet(t, training, shift, spec.standardize(), spec.intercept());
+        TrainingSet set = new TrainingSet(t, stats.training(t), shift, spec.standardize(), spec.intercept());
         for (int a = 0; a < paths.size(); a++) models.add(new Model(set, a, paths.get(a).get(0).alpha(), p));
       }
       blocks = RowBlocks.of(folded.frame(), p, shift);
@@ -522,6 +516,7 @@ public final class LogisticEngine implements Engine {
           m.beta = m.acceptedBeta;
           m.b0 = m.acceptedB0;
           m.done = true;
+          m.capped = true;
           return;
         }
         for (int j = 0; j < m.beta.length; j++) m.beta[j] = 0.5 * (m.beta[j] + m.acceptedBeta[j]);
@@ -565,6 +560,7 @@ public final class LogisticEngine implements Engine {
         m.lastStep = step;
         boolean small = rho < 1 && step * rho / (1 - rho) <= PREDICTED_ERROR;
         m.done = step <= STEP_FLOOR || small || m.iterations >= MAX_JACOBI;
+        if (m.done && !(step <= STEP_FLOOR || small)) m.capped = true;
         return;
       }
       double error;
@@ -577,7 +573,9 @@ public final class LogisticEngine implements Engine {
         error = m.rate * step * (m.sinceHessian + step);
         m.sinceHessian += step;
       }
-      m.done = step <= STEP_FLOOR || error <= PREDICTED_ERROR || m.iterations >= MAX_NEWTON;
+      boolean converged = step <= STEP_FLOOR || error <= PREDICTED_ERROR;
+      m.done = converged || m.iterations >= MAX_NEWTON;
+      if (!converged && m.done) m.capped = true;
       m.hessian = !(m.rate * error * (m.sinceHessian + error) <= PREDICTED_ERROR);
     }
 
@@ -628,8 +626,9 @@ public final class LogisticEngine implements Engine {
         rhs[j] = aBeta + (stats[g + j] - (intercept ? h[j] * sr / s : 0)) / w;
       }
       double[] next = java.util.Arrays.copyOfRange(m.beta, bo, bo + p + 1);
-      new ElasticNetQuadratic(p, a, rhs, m.set.penalty, m.set.sigma, DESCENT_TOLERANCE)
+      ElasticNetQuadratic.Descent d = new ElasticNetQuadratic(p, a, rhs, m.set.penalty, m.set.sigma, DESCENT_TOLERANCE)
           .minimize(next, m.lambda * m.alpha, m.lambda * (1 - m.alpha));
+      if (!d.converged()) m.capped = true;
       next[p] = 0;
       if (intercept) {
         double hDelta = 0;
@@ -672,7 +671,7 @@ public final class LogisticEngine implements Engine {
         for (int c = 0; c < sets; c++) mean += b0[c] / sets;
         for (int c = 0; c < sets; c++) b0[c] -= mean;
       }
-      return new Solution(m.beta.clone(), b0, m.iterations);
+      return new Solution(m.beta.clone(), b0, m.iterations, !m.capped);
     }
 
     /** Writes a solution's (β_c, b̃₀_c) per set, in the blocks' shifted coordinates, at {@code coef[offset..]}. */
@@ -722,12 +721,6 @@ public final class LogisticEngine implements Engine {
       if (alpha * (2 * less - n) + smooth <= 0 && alpha * (n - 2 * greater) + smooth >= 0) return t;
     }
     return sorted[n / 2];
-  }
-
-  private static Moments[] newMoments(int k, int p, int numClasses) {
-    Moments[] m = new Moments[k];
-    for (int f = 0; f < k; f++) m[f] = new Moments(p, numClasses);
-    return m;
   }
 
   /** Doubles per coefficient set in a pass's result: Σv, Σr, h (p), g (p), H (p(p+1)/2). */

@@ -14,8 +14,15 @@ final class MllibFit implements FittedModel {
   private final double[] coef;
   private final double[] intercept;
   private final int iterations;
+  private final boolean converged;
 
   MllibFit(Transformer model, int numClasses, int p, double[] coef, double[] intercept, int iterations) {
+    this(model, numClasses, p, coef, intercept, iterations, true);
+  }
+
+  MllibFit(Transformer model, int numClasses, int p, double[] coef, double[] intercept, int iterations,
+      boolean converged) {
+    this.converged = converged;
     this.model = model;
     this.numClasses = numClasses;
     this.p = p;
@@ -32,6 +39,19 @@ final class MllibFit implements FittedModel {
   @Override
   public int iterations() {
     return iterations;
+  }
+
+  @Override
+  public boolean converged() {
+    return converged;
+  }
+
+  /**
+   * Whether an MLlib fit stopped before its cap: its optimizers (L-BFGS, OWL-QN) count an iteration per
+   * entry of the objective history after the first, and stop at {@code maxIter} whether converged or not.
+   */
+  static boolean belowCap(int iterations, int maxIter) {
+    return iterations < maxIter;
   }
 
   @Override

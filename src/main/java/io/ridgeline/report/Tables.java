@@ -59,7 +59,8 @@ public final class Tables {
       .add("n_valid", LongType, false)
       .add("iterations", IntegerType, false)
       .add("seconds", DoubleType, false)
-      .add("nonzero", IntegerType, false));
+      .add("nonzero", IntegerType, false)
+      .add("converged", BooleanType, false));
 
   private static StructType metricColumns(StructType s) {
     for (Metric m : Metric.values()) s = s.add(m.key(), DoubleType, true);
@@ -68,7 +69,7 @@ public final class Tables {
 
   public static Row trial(TrialResult t) {
     List<Object> v = pointValues(t.point());
-    v.addAll(List.of(t.fold(), t.nTrain(), t.nValid(), t.iterations(), t.seconds(), t.nonzero()));
+    v.addAll(List.of(t.fold(), t.nTrain(), t.nValid(), t.iterations(), t.seconds(), t.nonzero(), t.converged()));
     for (Metric m : Metric.values()) v.add(t.metrics().get(m));
     return RowFactory.create(v.toArray());
   }
@@ -83,7 +84,7 @@ public final class Tables {
 
   public static Row summary(GridPoint p, Metric metric, FoldStatistics s, Integer nonzeroFull) {
     List<Object> v = pointValues(p);
-    v.addAll(List.of(metric.key(), nan(s.mean()), nan(s.std()), nan(s.se()), s.folds()));
+    v.addAll(java.util.Arrays.asList(metric.key(), nan(s.mean()), nan(s.std()), nan(s.se()), s.folds()));
     v.add(nonzeroFull);
     return RowFactory.create(v.toArray());
   }

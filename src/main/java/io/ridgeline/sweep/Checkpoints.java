@@ -121,6 +121,7 @@ public final class Checkpoints {
       o.put("iterations", t.iterations());
       o.put("seconds", t.seconds());
       o.put("nonzero", t.nonzero());
+      o.put("converged", t.converged());
       ObjectNode metrics = o.putObject("metrics");
       t.metrics().forEach((m, v) -> metrics.put(m.name(), v));
       if (t.history() != null) {
@@ -164,7 +165,7 @@ public final class Checkpoints {
     }
     return new TrialResult(grid.get(t.get("point").asInt()), t.get("fold").asInt(), t.get("n_train").asLong(),
         t.get("n_valid").asLong(), t.get("iterations").asInt(), t.get("seconds").asDouble(),
-        t.get("nonzero").asInt(), metrics, history);
+        t.get("nonzero").asInt(), metrics, history, !t.has("converged") || t.get("converged").asBoolean());
   }
 
   private static java.util.Map<String, String> stringMap(JsonNode o) {

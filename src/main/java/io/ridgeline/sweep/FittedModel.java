@@ -11,6 +11,11 @@ public interface FittedModel {
   /** Solver iterations MLlib reports (0 where its solver reports none, as the normal equations). */
   int iterations();
 
+  /** Whether the fit met its solver's tolerance (false: an iteration cap ended it). */
+  default boolean converged() {
+    return true;
+  }
+
   /** Non-zero coefficients, intercepts excluded. */
   int nonzero();
 

@@ -25,6 +25,12 @@ public final class Progress {
     reused += trials;
   }
 
+  /** A line about the data or a fit that the user should read (a degenerate training set, a cap). */
+  public synchronized void note(String line) {
+    out.println("note: " + line);
+    out.flush();
+  }
+
   /** A unit finished {@code trials} trials (a unit of none, which only groups others, prints nothing). */
   public synchronized void finished(int trials, String label, String summary) {
     if (trials == 0) return;

@@ -46,6 +46,11 @@ public final class SweepRunner {
     }
   }
 
+  /** Prints a note line in the sweep's log (see {@link Progress#note}). */
+  public void note(String line) {
+    progress.note(line);
+  }
+
   /** Labels the Spark jobs this thread submits next (in the Spark UI: the job's description). */
   public void label(String description) {
     spark.sparkContext().setJobDescription(description);

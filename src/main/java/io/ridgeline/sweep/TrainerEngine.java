@@ -6,8 +6,6 @@ import io.ridgeline.cv.Scorer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
  * One fit of a {@link Trainer} per trial (the MLlib reference, and any family with a trainer). A unit of
@@ -57,7 +55,7 @@ public final class TrainerEngine implements Engine {
     List<WorkUnit<List<FittedModel>>> units = new ArrayList<>();
     for (List<GridPoint> path : Grid.byAlpha(points)) {
       String label = join("all data", Grid.pathLabel(path));
-      units.add(new WorkUnit<>(label, path.size(), () -> fitPath(folded.frame(), "all data", path),
+      units.add(new WorkUnit<>(label, path.size(), () -> fitPath(folded, folded.folds(), "all data", path),
           models -> models.get(models.size() - 1).nonzero() + " non-zero"
               + (path.get(0).isElasticNet() ? " at the smallest λ" : "")));
     }
@@ -74,7 +72,7 @@ public final class TrainerEngine implements Engine {
    */
   private List<TrialResult> crossValidatePath(FoldedData folded, int fold, String label, List<GridPoint> path) {
     long start = System.nanoTime();
-    List<FittedModel> models = fitPath(folded.training(fold), "fold " + (fold + 1) + "/" + folded.folds(), path);
+    List<FittedModel> models = fitPath(folded, fold, "fold " + (fold + 1) + "/" + folded.folds(), path);
     runner.label(label + " · score " + path.size() + " models");
     List<EnumMap<Metric, Double>> metrics =
         Scorer.score(folded.validation(fold), models.stream().map(FittedModel::predictor).toList());
@@ -84,17 +82,20 @@ public final class TrainerEngine implements Engine {
     for (int i = 0; i < path.size(); i++) {
       FittedModel m = models.get(i);
       out.add(new TrialResult(path.get(i), fold, folded.rows() - nValid, nValid, m.iterations(), seconds,
-          m.nonzero(), metrics.get(i), m.history()));
+          m.nonzero(), metrics.get(i), m.history(), m.converged()));
     }
     return out;
   }
 
-  /** Fits the points of a path in order (λ decreasing), labelling each fit's Spark jobs. */
-  private List<FittedModel> fitPath(Dataset<Row> rows, String label, List<GridPoint> path) {
+  /**
+   * Fits the points of a path in order (λ decreasing) on the training set that holds out fold
+   * {@code held} (k: all rows), labelling each fit's Spark jobs.
+   */
+  private List<FittedModel> fitPath(FoldedData folded, int held, String label, List<GridPoint> path) {
     List<FittedModel> models = new ArrayList<>(path.size());
     for (GridPoint p : path) {
       runner.label(label + " · " + p.label());
-      models.add(trainer.fit(rows, p));
+      models.add(trainer.fit(folded, held, p, runner));
     }
     return models;
   }

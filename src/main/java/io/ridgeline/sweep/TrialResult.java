@@ -8,15 +8,16 @@ import java.util.EnumMap;
  *
  * @param seconds wall time of fit and scoring
  * @param nonzero non-zero coefficients of the fold's model (intercepts excluded)
- * @param history per-epoch training and validation loss ({@code [0]}, {@code [1]}), or null
+ * @param history   per-epoch training and validation loss ({@code [0]}, {@code [1]}), or null
+ * @param converged the fit met its solver's tolerance (false: an iteration cap ended it)
  */
 public record TrialResult(
     GridPoint point, int fold, long nTrain, long nValid, int iterations, double seconds, int nonzero,
-    EnumMap<Metric, Double> metrics, double[][] history) {
+    EnumMap<Metric, Double> metrics, double[][] history, boolean converged) {
 
   public TrialResult(GridPoint point, int fold, long nTrain, long nValid, int iterations, double seconds,
       int nonzero, EnumMap<Metric, Double> metrics) {
-    this(point, fold, nTrain, nValid, iterations, seconds, nonzero, metrics, null);
+    this(point, fold, nTrain, nValid, iterations, seconds, nonzero, metrics, null, true);
   }
 
   /** "best rmse 54.3 at λ=0.09" over some trials, for a progress line. */

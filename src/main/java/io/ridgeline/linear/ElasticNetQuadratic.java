@@ -50,11 +50,16 @@ final class ElasticNetQuadratic {
 
   /** Minimizes Q in place, from the β given; returns the coordinate-descent sweeps made (0 for Cholesky). */
   int minimize(double[] beta, double l1, double l2) {
+    return minimize(beta, l1, l2, MAX_SWEEPS);
+  }
+
+  /** As {@link #minimize(double[], double, double)}, stopping after {@code maxSweeps} (then not converged). */
+  int minimize(double[] beta, double l1, double l2, int maxSweeps) {
     if (l1 == 0) {
       System.arraycopy(ridge(l2), 0, beta, 0, p);
       return 0;
     }
-    return descend(beta, multiply(beta), l1, l2);
+    return descend(beta, multiply(beta), l1, l2, maxSweeps);
   }
 
   /** Q(β). */
@@ -70,7 +75,7 @@ final class ElasticNetQuadratic {
   }
 
   /** Coordinate descent from the current β (g = Aβ on entry and exit); returns the sweeps made. */
-  private int descend(double[] beta, double[] g, double l1, double l2) {
+  private int descend(double[] beta, double[] g, double l1, double l2, int maxSweeps) {
     double[] l1j = new double[p];
     double[] denominator = new double[p];
     for (int j = 0; j < p; j++) {
@@ -79,11 +84,11 @@ final class ElasticNetQuadratic {
     }
     boolean[] active = new boolean[p];
     int sweeps = 0;
-    while (sweeps < MAX_SWEEPS) {
+    while (sweeps < maxSweeps) {
       sweeps++;
       if (sweep(beta, g, l1j, denominator, null) <= tolerance) return sweeps;
       for (int j = 0; j < p; j++) active[j] = beta[j] != 0;
-      while (sweeps < MAX_SWEEPS) {
+      while (sweeps < maxSweeps) {
         sweeps++;
         if (sweep(beta, g, l1j, denominator, active) <= tolerance) break;
       }

@@ -108,9 +108,16 @@ final class SparseBlocks {
     return a;
   }
 
-  /** The blocks of {@code frame}, persisted until {@link #release}. */
+  /**
+   * The blocks of {@code frame}, persisted until {@link #release}, in at most as many partitions as the
+   * cluster runs tasks at once (coalesced, no shuffle): every task of a pass returns a result of
+   * O(models·p) doubles whatever its rows, so more partitions than cores only add results to merge.
+   */
   static SparseBlocks of(Dataset<Row> frame, int p, double[] shift, double yShift) {
-    JavaRDD<Block> rdd = frame.javaRDD().mapPartitions(rows -> blocks(rows, p, shift, yShift))
+    JavaRDD<Row> rows = frame.javaRDD();
+    int cores = Math.max(1, frame.sparkSession().sparkContext().defaultParallelism());
+    if (rows.getNumPartitions() > cores) rows = rows.coalesce(cores);
+    JavaRDD<Block> rdd = rows.mapPartitions(it -> blocks(it, p, shift, yShift))
         .persist(StorageLevel.MEMORY_AND_DISK());
     rdd.setName("ridgeline: sparse row blocks");
     return new SparseBlocks(rdd, p, shift, yShift);

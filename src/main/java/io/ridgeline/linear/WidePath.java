@@ -65,6 +65,9 @@ final class WidePath {
   private static final int GROWTH = 256;
   private static final int MAX_PASSES = 500;
   private static final int MAX_HALVINGS = 60;
+  /** Coordinate-descent sweeps per round of {@link #solve}, and rounds. */
+  private static final int SWEEPS = 200;
+  private static final int ROUNDS = 200;
 
   /** A solution in original coordinates and the passes it took at its λ. */
   record Solution(double[] beta, double intercept, int iterations) {}
@@ -471,8 +474,8 @@ final class WidePath {
       penalty[i] = m.set.penalty[j];
       sigma[i] = m.set.sigma[j];
     }
-    new ElasticNetQuadratic(q, a, c, penalty, sigma, DESCENT_TOLERANCE * m.set.yScale)
-        .minimize(beta, m.lambda * m.alpha, m.lambda * (1 - m.alpha) * m.set.l2Scale);
+    beta = solve(q, a, c, penalty, sigma, DESCENT_TOLERANCE * m.set.yScale, beta, m.lambda * m.alpha,
+        m.lambda * (1 - m.alpha) * m.set.l2Scale);
     double step = 0;
     double move = 0;
     double meanMove = 0;
@@ -502,6 +505,43 @@ final class WidePath {
       grow(m, gradient, m.alpha * Math.max(0, 2 * next - m.lambda), false);
       if (m.size > before) m.wantHessian = true;
     }
+  }
+
+  /**
+   * Minimizes the quadratic on W from β: coordinate descent in rounds of {@value #SWEEPS} sweeps; when a
+   * round ends unconverged (collinear rare features make descent crawl), the signs it found are polished:
+   * on S = {β_j ≠ 0} the stationarity equations (A_SS + l2·diag π_S²)x = c_S − l1·π_S·sign(β_S) are solved
+   * by Cholesky, and the point is kept if descent from it then converges within a round (so it meets the
+   * same criterion as descent alone). At most {@value #ROUNDS} rounds.
+   */
+  private static double[] solve(int q, double[] a, double[] c, double[] penalty, double[] sigma, double tolerance,
+      double[] beta, double l1, double l2) {
+    ElasticNetQuadratic quadratic = new ElasticNetQuadratic(q, a, c, penalty, sigma, tolerance);
+    for (int round = 0; round < ROUNDS; round++) {
+      if (quadratic.minimize(beta, l1, l2, SWEEPS) < SWEEPS) return beta;
+      int[] s = java.util.stream.IntStream.range(0, q).filter(j -> beta[j] != 0).toArray();
+      int n = s.length;
+      double[] as = new double[n * n];
+      double[] cs = new double[n];
+      double[] ps = new double[n];
+      double[] ss = new double[n];
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < n; k++) as[i * n + k] = a[s[i] * q + s[k]];
+        cs[i] = c[s[i]] - l1 * penalty[s[i]] * Math.signum(beta[s[i]]);
+        ps[i] = penalty[s[i]];
+        ss[i] = sigma[s[i]];
+      }
+      double[] x = new double[n];
+      try {
+        new ElasticNetQuadratic(n, as, cs, ps, ss, tolerance).minimize(x, 0, l2);
+      } catch (IllegalStateException singular) {
+        continue;   // a singular active set (a lasso with collinear features): descent goes on
+      }
+      double[] polished = new double[q];
+      for (int i = 0; i < n; i++) polished[s[i]] = x[i];
+      if (quadratic.minimize(polished, l1, l2, SWEEPS) < SWEEPS) return polished;
+    }
+    return beta;
   }
 
   private void restore(Model m) {

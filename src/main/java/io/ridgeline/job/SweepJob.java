@@ -14,11 +14,13 @@ import io.ridgeline.cv.Selection.Choice;
 import io.ridgeline.cv.Selection.Scored;
 import io.ridgeline.data.DatasetLoader;
 import io.ridgeline.data.LabeledData;
+import io.ridgeline.linear.EnginePlan;
 import io.ridgeline.linear.GaussianEngine;
 import io.ridgeline.linear.LambdaMax;
 import io.ridgeline.linear.LinearRegressionTrainer;
 import io.ridgeline.linear.LogisticEngine;
 import io.ridgeline.linear.LogisticRegressionTrainer;
+import io.ridgeline.linear.WideEngine;
 import io.ridgeline.mlp.MlpTrainer;
 import io.ridgeline.report.ReportWriter;
 import io.ridgeline.report.ReportWriter.Table;
@@ -288,7 +290,7 @@ public final class SweepJob {
     boolean fullPath = spec.report().coefficients() && spec.model().family().isElasticNet();
     Progress progress = new Progress(grid.size() * k + (fullPath ? grid.size() : 1), log);
     SweepRunner runner = new SweepRunner(spark, spec.run().parallelism(), "ridgeline-" + runId, progress, checkpoints);
-    Engine engine = engine(data, runner);
+    Engine engine = engine(data, runner, k);
     log.println("engine: " + engine.name() + " · " + grid.size() + " grid points × " + k + " folds");
 
     List<TrialResult> results = engine.crossValidate(folded, grid);
@@ -395,25 +397,33 @@ public final class SweepJob {
   }
 
   /**
-   * The engine for this sweep: with {@code run.engine: auto}, a fast engine wherever one applies — the
-   * Gaussian engine for linear (up to {@link GaussianEngine#MAX_FEATURES} features), the logistic engine
-   * for logistic (binomial up to {@link LogisticEngine#MAX_FEATURES} features, multinomial while
-   * K·p² ≤ {@link LogisticEngine#MAX_FEATURES}², see {@link LogisticEngine#applies}); otherwise one MLlib
-   * fit per trial.
+   * The engine for this sweep: with {@code run.engine: auto}, the {@link EnginePlan} for the driver's
+   * memory — a dense engine where its p² statistics fit (Gaussian, logistic), a wide engine where its
+   * working sets do, else one MLlib fit per trial — logged in one line naming the plan and why.
    */
-  private Engine engine(LabeledData data, SweepRunner runner) {
+  private Engine engine(LabeledData data, SweepRunner runner, int k) {
     if (spec.model().family() == Family.MLP) {
       return new TrainerEngine("mlp", new MlpTrainer(spec.model(), spec.cv().seed()), runner, spec.cv().metric());
     }
-    boolean auto = spec.run().engine() == EngineChoice.AUTO;
-    if (auto && spec.model().family() == Family.LINEAR && data.numFeatures() <= GaussianEngine.MAX_FEATURES) {
-      return new GaussianEngine(spec.model(), data.numFeatures(), runner, spec.cv().metric());
+    boolean linear = spec.model().family() == Family.LINEAR;
+    if (spec.run().engine() == EngineChoice.AUTO) {
+      List<Double> alphas = spec.sweep().alphas();
+      EnginePlan plan = EnginePlan.choose(new EnginePlan.Shape(linear, data.numFeatures(), data.numClasses(), k,
+          alphas.size(), alphas.contains(0.0)), Runtime.getRuntime().maxMemory());
+      log.println(plan.line());
+      switch (plan.engine()) {
+        case "gaussian-dense":
+          return new GaussianEngine(spec.model(), data.numFeatures(), runner, spec.cv().metric());
+        case "logistic-dense":
+          return new LogisticEngine(spec.model(), data.numFeatures(), data.numClasses(), runner);
+        case "wide-gaussian", "wide-binomial":
+          return new WideEngine(spec.model(), data.numFeatures(), data.numClasses(), runner, log::println,
+              plan.passBudget(), plan.maxWorking());
+        default:
+          break;
+      }
     }
-    if (auto && spec.model().family() == Family.LOGISTIC
-        && LogisticEngine.applies(data.numFeatures(), data.numClasses())) {
-      return new LogisticEngine(spec.model(), data.numFeatures(), data.numClasses(), runner);
-    }
-    Trainer trainer = spec.model().family() == Family.LINEAR
+    Trainer trainer = linear
         ? new LinearRegressionTrainer(spec.model(), data.numFeatures())
         : new LogisticRegressionTrainer(spec.model(), data.numFeatures(), data.numClasses());
     return new TrainerEngine("mllib", trainer, runner, spec.cv().metric());

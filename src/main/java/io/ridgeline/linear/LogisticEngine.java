@@ -80,7 +80,7 @@ import org.apache.spark.sql.SparkSession;
  * <p><b>Cost.</b> About 2 Hessian passes and one gradient pass per λ (100,000 × 30, 5 folds, 3 α,
  * 10 λ: 32 passes, 7.8 s on 2 cores), plus one for the moments and one for scoring. A row costs k·|α|
  * models (its own fold's are skipped) × (p(p+1)/2 + 3p) multiply-adds a Hessian pass, done four rows at
- * a time (a rank-4 update of H). Driver memory is O((k+1)·|α|·p²), hence {@link #MAX_FEATURES}.
+ * a time (a rank-4 update of H). Driver memory is O((k+1)·|α|·K'·p²): {@link EnginePlan} takes the engine where that fits.
  *
  * <p><b>Multinomial</b> (K ≥ 3; K' = K coefficient sets, binomial is K' = 1). MLlib's objective is
  * <pre>
@@ -102,8 +102,6 @@ import org.apache.spark.sql.SparkSession;
  * last two step ratios). Every multinomial pass gathers the Hessian blocks (no chord passes).
  */
 public final class LogisticEngine implements Engine {
-  /** Driver memory and the pass's result grow with (k+1)·|α|·K'·p²/2 doubles: K'·p² ≤ this². */
-  public static final int MAX_FEATURES = 256;
   /** Convergence: the error left in a fitted value (per feature std), as Newton's convergence predicts it. */
   static final double PREDICTED_ERROR = 1e-10;
   /** Or a step at round-off level. */
@@ -132,9 +130,7 @@ public final class LogisticEngine implements Engine {
   }
 
   public LogisticEngine(ModelSpec spec, int numFeatures, int numClasses, SweepRunner runner) {
-    if (!applies(numFeatures, numClasses)) {
-      throw new IllegalArgumentException(numClasses + " classes × " + numFeatures + " features: beyond the logistic engine");
-    }
+    if (numClasses < 2) throw new IllegalArgumentException(numClasses + " classes: not a classification");
     this.spec = spec;
     this.p = numFeatures;
     this.numClasses = numClasses;
@@ -142,15 +138,6 @@ public final class LogisticEngine implements Engine {
     this.gamma = numClasses == 2 ? 1 : numClasses / (numClasses - 1.0);
     this.runner = runner;
     this.trainer = new LogisticRegressionTrainer(spec, numFeatures, numClasses);
-  }
-
-  /**
-   * Whether the engine takes K classes × p features: a pass returns, and the driver keeps, K'·p(p+1)/2
-   * doubles of Hessian blocks per model (K' = 1 for binomial, K otherwise), so K'·p² ≤ {@value #MAX_FEATURES}².
-   */
-  public static boolean applies(int numFeatures, int numClasses) {
-    int blocks = numClasses == 2 ? 1 : numClasses;
-    return numClasses >= 2 && (long) blocks * numFeatures * numFeatures <= (long) MAX_FEATURES * MAX_FEATURES;
   }
 
   @Override

@@ -96,6 +96,23 @@ public final class SweepRunner {
     return runRecorded(List.of("all-folds"), List.of(new WorkUnit<>(label, 0, work, trials -> "")), grid).get(0);
   }
 
+  /**
+   * Full-data models of {@code points} built from solutions an engine already has, one unit per α path
+   * ("all data · α=…", with its non-zero count at the smallest λ); returned in the points' order.
+   */
+  public List<FittedModel> fitPaths(List<GridPoint> points, java.util.function.Function<GridPoint, FittedModel> fit) {
+    List<List<GridPoint>> paths = Grid.byAlpha(points);
+    List<WorkUnit<List<FittedModel>>> units = new ArrayList<>();
+    for (List<GridPoint> path : paths) {
+      units.add(new WorkUnit<>("all data · " + Grid.pathLabel(path), path.size(), () -> {
+        List<FittedModel> fits = new ArrayList<>();
+        for (GridPoint point : path) fits.add(fit.apply(point));
+        return fits;
+      }, fits -> fits.get(fits.size() - 1).nonzero() + " non-zero at the smallest λ"));
+    }
+    return Grid.inOrder(points, paths, run(units));
+  }
+
   /** Runs every unit; returns their results in the units' order. */
   public <T> List<T> run(List<WorkUnit<T>> units) {
     if (units.isEmpty()) return List.of();

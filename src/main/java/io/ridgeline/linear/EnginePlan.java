@@ -1,0 +1,84 @@
+package io.ridgeline.linear;
+
+import java.util.Locale;
+
+/**
+ * {@code run.engine: auto}'s choice, by memory: the dense engines where their p² statistics fit the
+ * driver's budget, the wide engines where theirs do, MLlib otherwise — never a plan that cannot fit.
+ *
+ * <p>Driver doubles each plan holds (k folds, |α| values, K classes, p features, m = (k+1)·|α| models):
+ * <ul>
+ *   <li>gaussian-dense ({@link GaussianEngine}): k·p²/2 for the fold Gram matrices and the pass that
+ *       builds them, plus one p² matrix per fold solved at once (counted for two); MLlib's objective
+ *       convention holds up to {@value WidePath#NORMAL_EQUATIONS} features only.
+ *   <li>logistic-dense ({@link LogisticEngine}): m·K'·p²/2 (K' = 1 binomial, K multinomial), twice (the
+ *       pass's result and the models' copies).
+ *   <li>wide-gaussian / wide-binomial ({@link WideEngine}): per model β and the gradient, 2p, and a
+ *       working set's Hessian; with α = 0 in the grid the working set is every feature, so those models
+ *       hold p²/2 each; otherwise working sets may grow to {@link #maxWorking()}. One pass returns at
+ *       most {@link #passBudget()} doubles (models beyond are split into more passes).
+ * </ul>
+ * The budget is a quarter of the driver's max heap (the rest is Spark's, the data's and the reports').
+ *
+ * @param bytes  what the plan may hold on the driver at most (0 for MLlib: one fit's own memory)
+ * @param budget the driver budget it was chosen for
+ */
+public record EnginePlan(String engine, String reason, double bytes, long budget, long passBudget, int maxWorking) {
+  /** The fraction of the driver's heap the engines may hold. */
+  static final double HEAP_FRACTION = 0.25;
+
+  /** What the plan depends on. */
+  public record Shape(boolean linear, int features, int classes, int folds, int alphas, boolean ridge) {}
+
+  public static EnginePlan choose(Shape s, long maxHeap) {
+    long budget = (long) (maxHeap * HEAP_FRACTION);
+    double p = s.features();
+    long models = (long) (s.folds() + 1) * s.alphas();
+    if (s.linear()) {
+      double dense = 8 * (s.folds() * p * p / 2 + 2 * p * p);
+      if (s.features() <= WidePath.NORMAL_EQUATIONS && dense <= budget) {
+        return new EnginePlan("gaussian-dense", "k·p²/2 + 2p² = " + bytes(dense) + " of " + bytes(budget) + " budget",
+            dense, budget, 0, 0);
+      }
+    } else {
+      int sets = s.classes() == 2 ? 1 : s.classes();
+      double dense = 8 * 2 * models * sets * p * p / 2;
+      if (dense <= budget) {
+        return new EnginePlan("logistic-dense", "(k+1)·|α|·K'·p²/2, twice = " + bytes(dense) + " of " + bytes(budget)
+            + " budget", dense, budget, 0, 0);
+      }
+      if (s.classes() > 2) {
+        return new EnginePlan("mllib", "multinomial beyond the dense engine's budget ("
+            + bytes(dense) + " of " + bytes(budget) + "); no wide multinomial engine yet", 0, budget, 0, 0);
+      }
+    }
+    // Wide: a quarter for β and gradients, a quarter for the passes' results, half for the Hessians.
+    double vectors = 8 * models * 2 * p;
+    long passBudget = budget / 4 / 8;
+    double ridgeHessians = s.ridge() ? 8 * (double) (s.folds() + 1) * p * p / 2 : 0;
+    double left = budget / 2.0 - ridgeHessians;
+    int maxWorking = (int) Math.min(s.features(), Math.sqrt(Math.max(0, left) / 8 / models * 2));
+    String name = s.linear() ? "wide-gaussian" : "wide-binomial";
+    if (vectors > budget / 4.0 || passBudget < 3 + p || left <= 0 || maxWorking < Math.min(s.features(), 64)) {
+      return new EnginePlan("mllib", name + " does not fit: 2p per model = " + bytes(vectors)
+          + (s.ridge() ? ", ridge Hessians (k+1)·p²/2 = " + bytes(ridgeHessians) : "") + " of " + bytes(budget)
+          + " budget", 0, budget, 0, 0);
+    }
+    double bytes = vectors + 8.0 * passBudget + ridgeHessians + 8.0 * models * maxWorking * (maxWorking + 1) / 2;
+    return new EnginePlan(name, "2p per model = " + bytes(vectors)
+        + (s.ridge() ? " + ridge Hessians (k+1)·p²/2 = " + bytes(ridgeHessians) : "") + ", working sets ≤ "
+        + maxWorking + " features, of " + bytes(budget) + " budget", bytes, budget, passBudget,
+        s.ridge() ? s.features() : maxWorking);
+  }
+
+  /** The log line: "engine: gaussian-dense (k·p²/2 + 2p² = 85 MB of 1.0 GB budget)". */
+  public String line() {
+    return "engine: " + engine + " (" + reason + ")";
+  }
+
+  static String bytes(double b) {
+    if (b >= 1L << 30) return String.format(Locale.ROOT, "%.1f GB", b / (1L << 30));
+    if (b >= 1L << 20) return String.format(Locale.ROOT, "%.0f MB", b / (1L << 20));
+    return String.format(Locale.ROOT, "%.0f KB", Math.max(b, 1) / 1024);
+  }
+}

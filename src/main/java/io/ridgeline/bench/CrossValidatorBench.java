@@ -2,7 +2,7 @@ package io.ridgeline.bench;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.ridgeline.config.ConfigException;
+import io.ridgeline.config.BadInputException;
 import io.ridgeline.config.ConfigLoader;
 import io.ridgeline.config.DataFormat;
 import io.ridgeline.config.Family;
@@ -12,7 +12,6 @@ import io.ridgeline.config.SweepSpec;
 import io.ridgeline.config.SweepSpec.ModelSpec;
 import io.ridgeline.cv.FoldPlan;
 import io.ridgeline.cv.FoldedData;
-import io.ridgeline.data.DataException;
 import io.ridgeline.data.DatasetLoader;
 import io.ridgeline.data.LabeledData;
 import io.ridgeline.job.SweepJob;
@@ -183,8 +182,7 @@ public final class CrossValidatorBench implements Callable<Integer> {
   public static void main(String[] args) {
     CommandLine cl = new CommandLine(new CrossValidatorBench());
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
-      boolean input = e instanceof ConfigException || e instanceof DataException
-          || e instanceof IllegalArgumentException;
+      boolean input = e instanceof BadInputException;
       line.getErr().println("bench-cv: " + (input ? e.getMessage() : DatasetLoader.rootMessage(e)));
       if (!input) e.printStackTrace(line.getErr());
       return input ? 2 : 1;
@@ -195,19 +193,19 @@ public final class CrossValidatorBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Family fam = Arrays.stream(Family.values()).filter(f -> f.key().equals(family) && f != Family.MLP).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("--family must be linear or logistic, not '" + family + "'"));
+        .orElseThrow(() -> new BadInputException("--family must be linear or logistic, not '" + family + "'"));
     if (repeat < 1 || lambdas < 1 || folds < 2 || parallelism < 1 || rows < folds || features < 1 || partitions < 0) {
-      throw new IllegalArgumentException("--repeat, --lambdas, --parallelism, --features must be ≥ 1, --folds ≥ 2,"
+      throw new BadInputException("--repeat, --lambdas, --parallelism, --features must be ≥ 1, --folds ≥ 2,"
           + " --rows ≥ --folds, --partitions ≥ 0");
     }
     if (ridgelineOnly && baselineOnly) {
-      throw new IllegalArgumentException("--ridgeline-only and --baseline-only exclude each other");
+      throw new BadInputException("--ridgeline-only and --baseline-only exclude each other");
     }
     if (data != null && (sparse != 0 || classes != 2)) {
-      throw new IllegalArgumentException("--sparse and --classes describe generated data: not with --data " + data);
+      throw new BadInputException("--sparse and --classes describe generated data: not with --data " + data);
     }
     if (fam == Family.LINEAR && classes != 2) {
-      throw new IllegalArgumentException("--classes " + classes + ": applies to --family logistic only");
+      throw new BadInputException("--classes " + classes + ": applies to --family logistic only");
     }
     PrintStream out = System.out;
     SparkSession spark = SparkSession.builder().appName("ridgeline bench-cv").master(master)
@@ -253,7 +251,7 @@ public final class CrossValidatorBench implements Callable<Integer> {
         double lambdaMax = LambdaMax.of(folded.frame(), loading.model(), labeled.numFeatures(), labeled.numClasses())
             .at(maxAlpha);
         spark.sparkContext().setJobDescription(null);
-        if (!(lambdaMax > 0)) throw new IllegalArgumentException("λ_max is 0: no feature varies with the label");
+        if (!(lambdaMax > 0)) throw new BadInputException("λ_max is 0: no feature varies with the label");
         String values = Arrays.stream(Grid.path(lambdaMax, LAMBDA_MIN_RATIO, lambdas))
             .mapToObj(CrossValidatorBench::plain).collect(Collectors.joining(", ", "[", "]"));
         SweepSpec spec = ConfigLoader.parse(yaml, "bench-cv", List.of("sweep.lambda.values=" + values));

@@ -1,5 +1,6 @@
 package io.ridgeline.bench;
 
+import io.ridgeline.config.BadInputException;
 import io.ridgeline.config.Family;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -70,13 +71,13 @@ public record SyntheticData(Family family, int p, int classes, int nonzerosPerRo
    * binomial); {@code nonzerosPerRow} 0 for dense data, else 1..p.
    */
   public static SyntheticData of(Family family, int p, int classes, int nonzerosPerRow, long seed) {
-    if (p < 1) throw new IllegalArgumentException("--features must be ≥ 1, not " + p);
+    if (p < 1) throw new BadInputException("--features must be ≥ 1, not " + p);
     if (nonzerosPerRow < 0 || nonzerosPerRow > p) {
-      throw new IllegalArgumentException("--sparse must be between 1 and --features (" + p + "), not " + nonzerosPerRow);
+      throw new BadInputException("--sparse must be between 1 and --features (" + p + "), not " + nonzerosPerRow);
     }
     int k = family == Family.LINEAR ? 1 : classes;
     if (family != Family.LINEAR && (k < 2 || k > 1000)) {
-      throw new IllegalArgumentException("--classes must be between 2 and 1000, not " + classes);
+      throw new BadInputException("--classes must be between 2 and 1000, not " + classes);
     }
     int vectors = k > 2 ? k : 1;
     Random rnd = new Random(seed);

@@ -1,5 +1,6 @@
 package io.ridgeline.bench;
 
+import io.ridgeline.config.BadInputException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -133,10 +134,10 @@ class SyntheticDataTest {
 
   @Test
   void badSizesAreRefusedNamingTheOption() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    BadInputException e = assertThrows(BadInputException.class,
         () -> SyntheticData.of(Family.LINEAR, 10, 0, 11, 1));
     assertTrue(e.getMessage().startsWith("--sparse"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> SyntheticData.of(Family.LOGISTIC, 10, 1, 0, 1));
+    e = assertThrows(BadInputException.class, () -> SyntheticData.of(Family.LOGISTIC, 10, 1, 0, 1));
     assertTrue(e.getMessage().startsWith("--classes"), e.getMessage());
   }
 }

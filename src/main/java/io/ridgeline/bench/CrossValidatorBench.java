@@ -287,6 +287,7 @@ public final class CrossValidatorBench implements Callable<Integer> {
         if (!ridgelineOnly) sides.put(CROSS_VALIDATOR, new ArrayList<>());
         if (glmnet) sides.put(GLMNET, new ArrayList<>());
         List<Double> glmnetRead = new ArrayList<>();
+        List<Double> glmnetCpu = new ArrayList<>();
         for (int r = 0; r < repeat; r++) {
           String glmnetDetail = "";
           if (!baselineOnly) {
@@ -297,8 +298,9 @@ public final class CrossValidatorBench implements Callable<Integer> {
             GlmnetSide.Run g = glmnetSide.run();
             sides.get(GLMNET).add(new SideRun(g.fitSeconds(), g.means(), best(g.means(), grid, false)));
             glmnetRead.add(g.readSeconds());
-            glmnetDetail = String.format(Locale.ROOT, " (glmnet fit only; reading %.2f s; fit per α %s)",
-                g.readSeconds(), g.perAlpha());
+            glmnetCpu.add(g.fitCpuSeconds());
+            glmnetDetail = String.format(Locale.ROOT, " (glmnet fit only, CPU %.2f s; reading %.2f s, CPU %.2f s;"
+                + " fit per α %s)", g.fitCpuSeconds(), g.readSeconds(), g.readCpuSeconds(), g.perAlpha());
           }
           List<String> times = new ArrayList<>();
           for (Map.Entry<String, List<SideRun>> e : sides.entrySet()) {
@@ -312,7 +314,7 @@ public final class CrossValidatorBench implements Callable<Integer> {
                   + "ridgeline_s=%.3f ridgeline_min_s=%.3f%n", fam.key(), labeled.rows(), labeled.numFeatures(),
               grid.size(), k, repeat, median(t), min(t));
         } else {
-          report(out, fam, labeled, grid, k, metric, sides, glmnetRead);
+          report(out, fam, labeled, grid, k, metric, sides, glmnetRead, glmnetCpu);
         }
       } finally {
         folded.release();
@@ -447,7 +449,7 @@ public final class CrossValidatorBench implements Callable<Integer> {
    * RESULT line.
    */
   private void report(PrintStream out, Family fam, LabeledData labeled, List<Point> grid, int k, Metric metric,
-      Map<String, List<SideRun>> sides, List<Double> glmnetRead) {
+      Map<String, List<SideRun>> sides, List<Double> glmnetRead, List<Double> glmnetCpu) {
     String reference = sides.containsKey(CROSS_VALIDATOR) ? CROSS_VALIDATOR : RIDGELINE;
     List<String> names = new ArrayList<>(sides.keySet());
     List<String> others = names.stream().filter(n -> !n.equals(reference)).toList();
@@ -480,8 +482,8 @@ public final class CrossValidatorBench implements Callable<Integer> {
       double[] t = sides.get(n).stream().mapToDouble(SideRun::seconds).toArray();
       times.put(n, t);
       out.printf(Locale.ROOT, "seconds %14s: min %.2f · median %.2f   (%s)%s%n", n, min(t), median(t), list(t),
-          n.equals(GLMNET) ? "  fit only; reading the files: " + list(glmnetRead.stream().mapToDouble(d -> d).toArray())
-              + " s" : "");
+          n.equals(GLMNET) ? "  fit only (CPU " + list(doubles(glmnetCpu)) + " s); reading the files: "
+              + list(doubles(glmnetRead)) + " s" : "");
     }
     StringBuilder result = new StringBuilder(String.format(Locale.ROOT,
         "RESULT family=%s rows=%d features=%d classes=%d points=%d folds=%d repeat=%d parallelism=%d", fam.key(),
@@ -489,7 +491,10 @@ public final class CrossValidatorBench implements Callable<Integer> {
     for (String n : names) {
       result.append(String.format(Locale.ROOT, " %s_s=%.3f %s_min_s=%.3f", n, median(times.get(n)), n, min(times.get(n))));
     }
-    if (glmnet) result.append(String.format(Locale.ROOT, " glmnet_read_s=%.3f", median(glmnetRead.stream().mapToDouble(d -> d).toArray())));
+    if (glmnet) {
+      result.append(String.format(Locale.ROOT, " glmnet_cpu_s=%.3f glmnet_read_s=%.3f", median(doubles(glmnetCpu)),
+          median(doubles(glmnetRead))));
+    }
     // Ratios: every baseline over Ridgeline; without Ridgeline, CrossValidator over glmnet.
     String base = sides.containsKey(RIDGELINE) ? RIDGELINE : GLMNET;
     for (String n : names) {
@@ -527,6 +532,10 @@ public final class CrossValidatorBench implements Callable<Integer> {
           n, maxAbs, n, maxRel, n, same));
     }
     out.println(result);
+  }
+
+  private static double[] doubles(List<Double> xs) {
+    return xs.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private static double relative(double x, double y) {

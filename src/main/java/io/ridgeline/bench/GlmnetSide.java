@@ -42,8 +42,12 @@ final class GlmnetSide {
   static final String SCRIPT = "jobs/bench-glmnet.R";
   private static final int NORMAL_SOLVER_MAX_FEATURES = 4096;
 
-  /** One R run: seconds to read the files, seconds of every cv.glmnet call, mean metric per point. */
-  record Run(double readSeconds, double fitSeconds, Map<Point, Double> means, String perAlpha) {}
+  /**
+   * One R run: wall seconds to read the files and of every cv.glmnet call, their CPU seconds (user +
+   * system, which a loaded machine inflates less), mean metric per point.
+   */
+  record Run(double readSeconds, double fitSeconds, double readCpuSeconds, double fitCpuSeconds,
+      Map<Point, Double> means, String perAlpha) {}
 
   private final Path dir;
   private final String family;
@@ -116,7 +120,8 @@ final class GlmnetSide {
       means.put(grid.get(i), m);
     }
     String[] timing = rows(dir.resolve("timing.tsv")).get(0);
-    return new Run(Double.parseDouble(timing[0]), Double.parseDouble(timing[1]), means, timing.length > 2 ? timing[2] : "");
+    return new Run(Double.parseDouble(timing[0]), Double.parseDouble(timing[1]), Double.parseDouble(timing[4]),
+        Double.parseDouble(timing[3]), means, timing[2]);
   }
 
   /** The tab-separated fields of every line after the header. */

@@ -1,5 +1,6 @@
 package io.ridgeline.linear;
 
+import io.ridgeline.config.BadInputException;
 import io.ridgeline.config.SweepSpec.ModelSpec;
 
 /**
@@ -86,11 +87,11 @@ final class GaussianSolver {
     constantLabel = set != null ? set.labelConstant() : false;
     ySigma = constantLabel ? 0 : Math.sqrt(Math.max(0, g.syy() / n - yMean * yMean));
     if (constantLabel && !intercept && yShift + yMean != 0) {
-      throw new IllegalArgumentException("the label is constant (" + (yShift + yMean) + ") in a training set and "
+      throw new BadInputException("data.label is constant (" + (yShift + yMean) + ") in a training set and "
           + "model.intercept is false: MLlib's objective cannot be regularized there");
     }
     if (!constantLabel && !(ySigma > 0)) {
-      throw new IllegalArgumentException("the label is constant in a training set: MLlib cannot regularize it");
+      throw new IllegalStateException("the label has no variance in a training set that is not constant");
     }
     double[] penalty = spec.standardize() ? sigma : ones(p);
     quadratic = new ElasticNetQuadratic(p, a, c, penalty, sigma, TOLERANCE * ySigma);

@@ -1,5 +1,6 @@
 package io.ridgeline.linear;
 
+import io.ridgeline.config.BadInputException;
 import io.ridgeline.config.SweepSpec.ModelSpec;
 import io.ridgeline.cv.FoldedData;
 import io.ridgeline.data.LabeledData;
@@ -43,7 +44,7 @@ public final class LinearRegressionTrainer implements Trainer {
     FeatureStats.Set set = in.set();
     if (set != null && set.labelConstant()) {
       if (!spec.intercept() && set.labelMean != 0) {
-        throw new IllegalArgumentException("the label is constant (" + set.labelMean + ") in a training set and "
+        throw new BadInputException("data.label is constant (" + set.labelMean + ") in a training set and "
             + "model.intercept is false: MLlib's objective cannot be regularized there");
       }
       return model(point, new double[numFeatures], spec.intercept() ? set.labelMean : 0, 0, true);

@@ -96,10 +96,9 @@ public final class FoldPlan {
         for (int i = ids.length - 1; i >= 0; i--) {
           fold = org.apache.spark.sql.functions.when(col(LabeledData.USER_FOLD).equalTo(ids[i]), i).otherwise(fold);
         }
-        framed = data.frame()
+        framed = placed(data.frame()
             .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT),
-                fold.as(FoldedData.FOLD))
-            .repartition(numPartitions);
+                fold.as(FoldedData.FOLD)), numPartitions);
       } else {
         k = cv.folds();
         if (data.rows() < k) {
@@ -220,9 +219,24 @@ public final class FoldPlan {
     StructType schema = new StructType()
         .add(KEY, DataTypes.LongType, false)
         .add(FoldedData.FOLD, DataTypes.IntegerType, false);
-    return keyed.join(spark.createDataFrame(dealt, schema), KEY)
-        .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT), col(FoldedData.FOLD))
-        .repartition(numPartitions);
+    return placed(keyed.join(spark.createDataFrame(dealt, schema), KEY), numPartitions);
+  }
+
+  /**
+   * The folded rows in a placement that is a function of the rows alone: hash-partitioned by a row's
+   * own hash and sorted by it within each partition. A shuffle delivers its blocks in no fixed order,
+   * and every sum an engine takes over a partition would otherwise differ in its last bits from run to
+   * run (a resumed run must reproduce the λ path and metrics of an uninterrupted one bit for bit). Rows
+   * with equal hashes are identical (but for a 2⁻⁶⁴ chance), so their order among themselves is moot.
+   */
+  private static Dataset<Row> placed(Dataset<Row> rows, int numPartitions) {
+    Column[] features = SparseVectors.hashKey(col(LabeledData.FEATURES));
+    Column row = xxhash64(features[0], features[1], col(LabeledData.LABEL), col(LabeledData.WEIGHT),
+        col(FoldedData.FOLD));
+    return rows.withColumn("__row", row)
+        .repartition(numPartitions, col("__row"))
+        .sortWithinPartitions(col("__row"))
+        .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT), col(FoldedData.FOLD));
   }
 
   private static double[] userFoldIds(LabeledData data, CvSpec cv) {

@@ -105,8 +105,12 @@ public final class WideEngine implements Engine {
   private WidePath.Solution[][][] solve(Prepared prepared, List<List<GridPoint>> paths, List<Integer> sets) {
     WidePath path = new WidePath(spec, binomial, prepared.blocks(), prepared.moments(), paths, sets, runner,
         passBudget, maxWorking);
-    path.notes(log);
-    WidePath.Solution[][][] out = path.run();
+    WidePath.Solution[][][] out;
+    try {
+      out = path.run();
+    } finally {
+      path.notes(log);
+    }
     seconds = path.seconds;
     return out;
   }

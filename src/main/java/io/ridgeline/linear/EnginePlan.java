@@ -15,7 +15,9 @@ import java.util.Locale;
  *       pass's result and the models' copies).
  *   <li>wide-gaussian / wide-binomial ({@link WideEngine}): per model β and the gradient, 2p, and a
  *       working set's Hessian; with α = 0 in the grid the working set is every feature, so those models
- *       hold p²/2 each; otherwise working sets may grow to {@link #maxWorking()}. One pass returns at
+ *       hold p²/2 each; otherwise working sets are held to {@link #maxWorking()} (the solver never exceeds it: at each λ a
+ *       working set restarts from the active set and the strong set, KKT rounds add the largest
+ *       violators that fit), plus the dense quadratic and Cholesky factor (2w²) of the one model stepping. One pass returns at
  *       most {@link #passBudget()} doubles (models beyond are split into more passes).
  * </ul>
  * The budget is a quarter of the driver's max heap (the rest is Spark's, the data's and the reports').
@@ -57,14 +59,17 @@ public record EnginePlan(String engine, String reason, double bytes, long budget
     long passBudget = budget / 4 / 8;
     double ridgeHessians = s.ridge() ? 8 * (double) (s.folds() + 1) * p * p / 2 : 0;
     double left = budget / 2.0 - ridgeHessians;
-    int maxWorking = (int) Math.min(s.features(), Math.sqrt(Math.max(0, left) / 8 / models * 2));
+    // Per model its working set's packed Hessian (w²/2), and for the one model stepping at a time its
+    // dense quadratic and the active-set polish's Cholesky factor (2w²): (m/2 + 2)·w² doubles.
+    int maxWorking = (int) Math.min(s.features(), Math.sqrt(Math.max(0, left) / 8 / (models / 2.0 + 2)));
     String name = s.linear() ? "wide-gaussian" : "wide-binomial";
     if (vectors > budget / 4.0 || passBudget < 3 + p || left <= 0 || maxWorking < Math.min(s.features(), 64)) {
       return new EnginePlan("mllib", name + " does not fit: 2p per model = " + bytes(vectors)
           + (s.ridge() ? ", ridge Hessians (k+1)·p²/2 = " + bytes(ridgeHessians) : "") + " of " + bytes(budget)
           + " budget", 0, budget, 0, 0);
     }
-    double bytes = vectors + 8.0 * passBudget + ridgeHessians + 8.0 * models * maxWorking * (maxWorking + 1) / 2;
+    double bytes = vectors + 8.0 * passBudget + ridgeHessians + 8.0 * models * maxWorking * (maxWorking + 1) / 2
+        + 8.0 * 2 * maxWorking * maxWorking;
     return new EnginePlan(name, "2p per model = " + bytes(vectors)
         + (s.ridge() ? " + ridge Hessians (k+1)·p²/2 = " + bytes(ridgeHessians) : "") + ", working sets ≤ "
         + maxWorking + " features, of " + bytes(budget) + " budget", bytes, budget, passBudget,

@@ -1,5 +1,6 @@
 package io.ridgeline.linear;
 
+import io.ridgeline.config.Metric;
 import io.ridgeline.config.SweepSpec.ModelSpec;
 import io.ridgeline.cv.Evaluation;
 import io.ridgeline.cv.FoldedData;
@@ -11,6 +12,7 @@ import io.ridgeline.sweep.SweepRunner;
 import io.ridgeline.sweep.TrialResult;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,8 @@ import org.apache.spark.sql.Row;
  * The wide engines (gaussian and binomial) as a sweep {@link Engine}: sparse row storage
  * ({@link SparseBlocks}), the batched working-set path solver ({@link WidePath}) for every (training
  * set, α) model — the k fold training sets and all rows, so the full-data fits come from the same passes
- * — and one scoring pass for every model of every fold ({@link WidePass#score}). Three passes besides
+ * — and one scoring pass for every model of every fold ({@link WidePass#score}; binomial AUC exactly by a
+ * distributed sort in a second, {@link WidePass#auc}). Three passes besides
  * the solver's: the layout (means, stored entries per feature), the blocks with their moments.
  *
  * <p>Driver memory: per model its β and gradient over p and its working set's Hessian; nothing grows
@@ -102,8 +105,12 @@ public final class WideEngine implements Engine {
   private WidePath.Solution[][][] solve(Prepared prepared, List<List<GridPoint>> paths, List<Integer> sets) {
     WidePath path = new WidePath(spec, binomial, prepared.blocks(), prepared.moments(), paths, sets, runner,
         passBudget, maxWorking);
-    path.notes(log);
-    WidePath.Solution[][][] out = path.run();
+    WidePath.Solution[][][] out;
+    try {
+      out = path.run();
+    } finally {
+      path.notes(log);
+    }
     seconds = path.seconds;
     return out;
   }
@@ -121,6 +128,7 @@ public final class WideEngine implements Engine {
       for (int a = 0; a < paths.size(); a++) {
         for (int l = 0; l < paths.get(a).size(); l++) full.put(paths.get(a).get(l), solutions[k][a][l]);
       }
+      folds = solutions;
       long start = System.nanoTime();
       List<GridPoint> order = new ArrayList<>();
       paths.forEach(order::addAll);
@@ -135,7 +143,7 @@ public final class WideEngine implements Engine {
           }
         }
       }
-      Evaluation[] evaluations = score(prepared.blocks(), scored, held);
+      EnumMap<Metric, Double>[] evaluations = score(prepared.blocks(), scored, held);
       double scoring = (System.nanoTime() - start) / 1e9 / scored.size();
       List<TrialResult> out = new ArrayList<>(scored.size());
       int m = 0;
@@ -146,7 +154,7 @@ public final class WideEngine implements Engine {
           for (int l = 0; l < paths.get(a).size(); l++) {
             WidePath.Solution s = solutions[f][a][l];
             out.add(new TrialResult(order.get(i++), f, folded.rows() - nValid, nValid, s.iterations(),
-                seconds[l] + scoring, MllibFit.nonzero(s.beta()), evaluations[m++].metrics()));
+                seconds[l] + scoring, MllibFit.nonzero(s.beta()), evaluations[m++]));
           }
         }
       }
@@ -156,8 +164,15 @@ public final class WideEngine implements Engine {
     }
   }
 
-  /** One pass scoring each solution on the rows of its held-out fold. */
-  private Evaluation[] score(SparseBlocks blocks, List<WidePath.Solution> solutions, List<Integer> held) {
+  /** The last cross-validation's solutions [training set][path][λ index] (training set k: all rows). */
+  WidePath.Solution[][][] folds;
+
+  /**
+   * One pass scoring each solution on the rows of its held-out fold, and for binomial a second, the
+   * AUC ({@link WidePass#auc}: the solutions held out on a fold must be contiguous).
+   */
+  @SuppressWarnings("unchecked")
+  private EnumMap<Metric, Double>[] score(SparseBlocks blocks, List<WidePath.Solution> solutions, List<Integer> held) {
     int[] mark = new int[p];
     Arrays.fill(mark, -1);
     int count = 0;
@@ -182,7 +197,14 @@ public final class WideEngine implements Engine {
         intercept, beta, new int[n][0], new boolean[n]);
     Broadcast<WidePass.Models> b = JavaSparkContext.fromSparkContext(blocks.rdd().context()).broadcast(models);
     try {
-      return WidePass.score(blocks.rdd(), b);
+      Evaluation[] evaluations = WidePass.score(blocks.rdd(), b);
+      double[] auc = binomial ? WidePass.auc(blocks.rdd(), b) : null;
+      EnumMap<Metric, Double>[] out = new EnumMap[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = evaluations[i].metrics();
+        if (auc != null) out[i].put(Metric.AUC, auc[i]);
+      }
+      return out;
     } finally {
       b.destroy();
     }

@@ -1,12 +1,16 @@
 package io.ridgeline.linear;
 
+import io.ridgeline.cv.Auc;
 import io.ridgeline.cv.Evaluation;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The wide engines' executor-side pass: for many models at once, each over the rows outside its held-out
@@ -171,6 +175,22 @@ final class WidePass {
     return acc;
   }
 
+  /** η = b̃₀ + x̃ᵀβ of model m at row i of b ({@code inUnion}: feature → position in U, or −1). */
+  private static double eta(Models models, int m, int[] inUnion, SparseBlocks.Block b, int i) {
+    double eta = models.intercept()[m];
+    double[] beta = models.beta()[m];
+    for (int x = b.rowStart()[i]; x < b.rowStart()[i + 1]; x++) {
+      int u = inUnion[b.index()[x]];
+      if (u >= 0) eta += beta[u] * b.value()[x];
+    }
+    return eta;
+  }
+
+  /** As {@link LinearPredictor} (and MLlib's model): p₁ = 1/(1 + e^−η). */
+  private static double probability(double eta) {
+    return 1 / (1 + Math.exp(-eta));
+  }
+
   /**
    * Scores every model on its own fold's rows (the held-out fold of each model), in one pass: the
    * prediction is η for regression (label and prediction both around the label shift, so every
@@ -193,15 +213,9 @@ final class WidePass {
           int fold = b.fold()[i];
           for (int m = 0; m < e.length; m++) {
             if (models.held()[m] != fold) continue;
-            double eta = models.intercept()[m];
-            double[] beta = models.beta()[m];
-            for (int x = b.rowStart()[i]; x < b.rowStart()[i + 1]; x++) {
-              int u = inUnion[b.index()[x]];
-              if (u >= 0) eta += beta[u] * b.value()[x];
-            }
+            double eta = eta(models, m, inUnion, b, i);
             if (models.binomial()) {
-              // As LinearPredictor (and MLlib's model): p₁ = 1/(1 + e^−η).
-              double p1 = 1 / (1 + Math.exp(-eta));
+              double p1 = probability(eta);
               out[0] = 1 - p1;
               out[1] = p1;
             } else {
@@ -219,5 +233,41 @@ final class WidePass {
       for (Evaluation[] part : parts) total[m].merge(part[m]);
     }
     return total;
+  }
+
+  /**
+   * Binomial AUC of every model on its own fold's rows, exactly ({@link Auc}): each row of fold f makes
+   * one record, the scores σ(η) of the models held out on f — which must be contiguous in
+   * {@code models} (the first at {@code first[f]}) — as {@link #score} computes them.
+   */
+  static double[] auc(JavaRDD<SparseBlocks.Block> blocks, Broadcast<Models> broadcast) {
+    Models shape = broadcast.value();
+    int folds = 0;
+    for (int h : shape.held()) folds = Math.max(folds, h + 1);
+    int[] first = new int[folds];
+    int[] count = new int[folds];
+    Arrays.fill(first, -1);
+    for (int m = 0; m < shape.size(); m++) {
+      int h = shape.held()[m];
+      if (first[h] < 0) first[h] = m;
+      else if (first[h] + count[h] != m) {
+        throw new IllegalArgumentException("the models held out on fold " + h + " are not contiguous");
+      }
+      count[h]++;
+    }
+    JavaRDD<Row> records = blocks.flatMap(b -> {
+      Models models = broadcast.value();
+      int[] inUnion = unionMap(models);
+      List<Row> rows = new ArrayList<>(b.n());
+      for (int i = 0; i < b.n(); i++) {
+        int fold = b.fold()[i];
+        if (fold >= first.length || first[fold] < 0) continue;
+        double[] scores = new double[count[fold]];
+        for (int c = 0; c < scores.length; c++) scores[c] = probability(eta(models, first[fold] + c, inUnion, b, i));
+        rows.add(Auc.record(first[fold], scores, b.y()[i], b.w()[i]));
+      }
+      return rows.iterator();
+    });
+    return Auc.of(SparkSession.active(), records, shape.size());
   }
 }

@@ -29,8 +29,8 @@ import org.apache.spark.broadcast.Broadcast;
  * weights λα/σ_j and the L2 term over σ_j² without standardization: the same F with those σ). The
  * solver uses whichever MLlib would at that p.
  *
- * <p><b>Per model and λ</b>: the working set W starts as the features ever active plus the strong set
- * {j : |∇_j| &gt; απ_j(2λ − λ_prev)} (∇ the gradient of the smooth part at the previous solution; for the
+ * <p><b>Per model and λ</b>: the working set W restarts (glmnet) from the active features (β_j ≠ 0)
+ * plus the strong set {j : |∇_j| &gt; απ_j(2λ − λ_prev)}, features at 0 outside it leaving W (∇ the gradient of the smooth part at the previous solution; for the
  * first λ, λ_prev is where every coefficient vanishes). Each pass returns the loss, the full gradient and
  * H_W = Σv·x_W x_Wᵀ, h_W = Σv·x_W, S = Σv at the current point; the driver minimizes the penalized
  * quadratic model on W, the intercept profiled out,
@@ -50,11 +50,15 @@ import org.apache.spark.broadcast.Broadcast;
  * none, and the point is the solution at λ. That same pass is the start of the next λ (its gradient gives
  * the strong set, its Hessian the first step), and it gathers the Hessian over W grown by the strong set
  * predicted from the previous gradient, so a λ usually costs one pass (gaussian) or the Newton steps
- * (binomial). W grows at most by {@value #GROWTH} features (or |W|) at a time, the strongest first.
+ * (binomial). W grows at most by {@value #GROWTH} features (or |W|) at a time, the strongest first, and
+ * never beyond {@code maxWorking}: when the violators do not fit, W's features at 0 leave it first
+ * (skglm: W ≈ the active set plus the largest violators). Convergence is declared only when no feature
+ * violates; a model whose active set alone fills the budget with violators left stops at the optimum
+ * on W, with a note (not exact).
  *
  * <p><b>Memory</b>: per model the gradient and β over p, and H_W (|W|²/2); models whose passes' results
- * would exceed the pass budget are split into several passes. A working set beyond {@code maxWorking}
- * fails the run with its size (an internal limit, exit 1).
+ * would exceed the pass budget are split into several passes. Working sets never exceed
+ * {@code maxWorking} (what {@link EnginePlan} accounts for).
  */
 final class WidePath {
   /** MLlib's LinearRegression solves the normal equations up to this many features. */
@@ -209,6 +213,8 @@ final class WidePath {
     double rate = 1;
     int passes;
     boolean finished;
+    /** Features the last {@link #grow} added to W. */
+    int added;
     final Solution[] solutions;
 
     Model(TrainingSet set, int path, double alpha) {
@@ -235,10 +241,55 @@ final class WidePath {
       position[j] = size;
       working[size] = j;
       beta[size++] = 0;
-      if (size > maxWorking) {
-        throw new IllegalStateException(name + " engine: a working set of " + size
-            + " features outgrew the memory budget of " + maxWorking + " (α=" + alpha + ", λ=" + lambda + ")");
+    }
+
+    /**
+     * Keeps the features of W at the positions {@code keep} marks (in W's order), dropping the others
+     * (all at β = 0, so the point, its loss and its penalty are unchanged); the cached Hessian (if it is
+     * W's) and the last accepted point follow.
+     */
+    void retain(boolean[] keep) {
+      int q = size;
+      int[] map = new int[q];
+      int kept = 0;
+      for (int a = 0; a < q; a++) map[a] = keep[a] ? kept++ : -1;
+      if (kept == q) return;
+      if (hessianSize == q) {
+        double[] hk = new double[kept];
+        double[] packed = new double[kept * (kept + 1) / 2];
+        for (int a = 0; a < q; a++) {
+          if (map[a] < 0) continue;
+          hk[map[a]] = h[a];
+          for (int b = 0; b <= a; b++) if (map[b] >= 0) packed[map[a] * (map[a] + 1) / 2 + map[b]] = hessian[a * (a + 1) / 2 + b];
+        }
+        h = hk;
+        hessian = packed;
+        hessianSize = kept;
+      } else {
+        hessianSize = -1;
       }
+      if (acceptedBeta != null) {
+        double[] accepted = new double[kept];
+        for (int a = 0; a < Math.min(q, acceptedBeta.length); a++) if (map[a] >= 0) accepted[map[a]] = acceptedBeta[a];
+        acceptedBeta = accepted;
+      }
+      for (int a = 0; a < q; a++) {
+        int j = working[a];
+        position[j] = map[a];
+        if (map[a] >= 0) {
+          working[map[a]] = j;
+          beta[map[a]] = beta[a];
+        }
+      }
+      for (int a = kept; a < q; a++) beta[a] = 0;
+      size = kept;
+    }
+
+    /** Drops from W the features at β = 0 (W becomes the active set). */
+    void retainActive() {
+      boolean[] keep = new boolean[size];
+      for (int a = 0; a < size; a++) keep[a] = beta[a] != 0;
+      retain(keep);
     }
 
     double penaltyValue() {
@@ -391,7 +442,12 @@ final class WidePath {
     for (int j = 0; j < p; j++) gradient[j] = -stats[o + WidePass.GRADIENT + j] / m.set.weight;
     if (m.verifying) {
       boolean optimal = m.index < 0 || grow(m, gradient, m.lambda * m.alpha, true) == 0;
-      if (optimal || m.passes > MAX_PASSES) {
+      // Violators, and the active set alone fills the budget: this point is the best W allows.
+      boolean full = !optimal && m.added == 0;
+      if (full) note(name + " engine: the active set of a model filled the working-set budget of " + maxWorking
+          + " features before the optimality conditions held (α=" + m.alpha + ", λ=" + m.lambda
+          + "): its solution there is the optimum on " + m.size + " features, not the exact one");
+      if (optimal || full || m.passes > MAX_PASSES) {
         if (m.index >= 0) m.solutions[m.index] = original(m, m.passes);
         double previous = m.index >= 0 ? m.lambda : lambdaMax(m, gradient);
         if (++m.index >= m.solutions.length) {
@@ -402,7 +458,7 @@ final class WidePath {
         m.passes = 0;
         m.halvings = 0;
         m.lastStep = Double.NaN;
-        grow(m, gradient, m.alpha * Math.max(0, 2 * m.lambda - previous), false);
+        restart(m, gradient, m.alpha * Math.max(0, 2 * m.lambda - previous));
         // The point is where the new λ's search starts: its objective there, for step halving.
         m.acceptedBeta = Arrays.copyOf(m.beta, m.size);
         m.acceptedB0 = m.b0;
@@ -422,6 +478,7 @@ final class WidePath {
    * {@code kkt}), the strongest {@value #GROWTH} (or |W|) first; returns how many exceeded it.
    */
   private int grow(Model m, double[] gradient, double threshold, boolean kkt) {
+    m.added = 0;
     List<double[]> candidates = new ArrayList<>();
     for (int j = 0; j < p; j++) {
       double sigma = m.set.sigma[j];
@@ -433,9 +490,34 @@ final class WidePath {
       if (g > bound) candidates.add(new double[] {j, g / Math.max(m.set.penalty[j], Double.MIN_NORMAL)});
     }
     int limit = m.alpha == 0 ? Integer.MAX_VALUE : Math.max(GROWTH, m.size);
+    if (kkt && candidates.size() > Math.min(limit, maxWorking - m.size)) {
+      // Not all violators fit: W's features at 0 (optimal on W) make room for them.
+      m.retainActive();
+      limit = m.alpha == 0 ? Integer.MAX_VALUE : Math.max(GROWTH, m.size);
+    }
+    limit = Math.min(limit, maxWorking - m.size);
     if (candidates.size() > limit) candidates.sort((x, y) -> Double.compare(y[1], x[1]));
     for (int c = 0; c < Math.min(limit, candidates.size()); c++) m.add((int) candidates.get(c)[0]);
+    m.added = Math.max(0, Math.min(limit, candidates.size()));
     return candidates.size();
+  }
+
+  /**
+   * A new λ's working set, as glmnet: the active features (β_j ≠ 0) and the strong set {j : |∇_j| &gt;
+   * threshold·π_j} — features W held at 0 that are not strong leave it — within the budget.
+   */
+  private void restart(Model m, double[] gradient, double threshold) {
+    boolean[] keep = new boolean[m.size];
+    for (int a = 0; a < m.size; a++) {
+      int j = m.working[a];
+      keep[a] = m.beta[a] != 0 || Math.abs(gradient[j]) > threshold * m.set.penalty[j];
+    }
+    m.retain(keep);
+    grow(m, gradient, threshold, false);
+  }
+
+  private void note(String text) {
+    if (!notes.contains(text)) notes.add(text);
   }
 
   /** The smallest λ at which β = 0 satisfies the KKT conditions (from the gradient at β = 0). */
@@ -561,7 +643,7 @@ final class WidePath {
     return new Solution(beta, b0, passes);
   }
 
-  /** Runs {@code each} over the models' notes (constant labels), for the log. */
+  /** Runs {@code each} over the notes (constant labels, working sets at their budget), for the log. */
   void notes(Consumer<String> each) {
     notes.forEach(each);
   }

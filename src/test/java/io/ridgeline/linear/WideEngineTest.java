@@ -137,6 +137,29 @@ class WideEngineTest {
       List<TrialResult> trials = engine.crossValidate(data.folded(), grid);
       metric[shifted] = trials.stream().mapToDouble(t -> t.metrics().get(binomial ? Metric.LOGLOSS : Metric.RMSE))
           .toArray();
+      if (binomial) {
+        // Each fold's AUC is the scorer's (MLlib's BinaryClassificationEvaluator's) for that fold model on its rows.
+        List<List<GridPoint>> paths = io.ridgeline.sweep.Grid.byAlpha(grid);
+        double worstAuc = 0;
+        int t = 0;
+        for (int f = 0; f < 3; f++) {
+          for (int a = 0; a < paths.size(); a++) {
+            for (int l = 0; l < paths.get(a).size(); l++) {
+              TrialResult trial = trials.get(t++);
+              assertEquals(f, trial.fold());
+              assertEquals(paths.get(a).get(l), trial.point());
+              WidePath.Solution s = engine.folds[f][a][l];
+              double expected = Scorer.score(data.folded().validation(f),
+                  new LinearPredictor(2, 150, s.beta(), new double[] {s.intercept()})).get(Metric.AUC);
+              double auc = trial.metrics().get(Metric.AUC);
+              assertTrue(expected >= 0 && expected <= 1, "fold " + f + " auc " + expected);
+              worstAuc = Math.max(worstAuc, Math.abs(auc - expected));
+              assertEquals(expected, auc, 1e-12, "fold " + f + " " + trial.point().label() + " auc");
+            }
+          }
+        }
+        System.out.printf("wide binomial fold AUC vs Scorer: %.1e at most%n", worstAuc);
+      }
       List<FittedModel> fits = engine.fitAll(data.folded(), grid);
       coefficients[shifted] = fits.stream().flatMapToDouble(f -> java.util.Arrays.stream(coefficients(f, 150), 0, 150))
           .toArray();

@@ -66,6 +66,12 @@ public final class SweepJob {
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
+  /**
+   * Up to this many features the {@code coefficients} table holds every coefficient; beyond it only the
+   * non-zero ones and every intercept, so the table grows with the model's support, not with p.
+   */
+  public static final int DENSE_COEFFICIENTS = 1000;
+
   private final SparkSession spark;
   private final SweepSpec spec;
   private final PrintStream log;
@@ -340,10 +346,14 @@ public final class SweepJob {
     List<Row> selectionRows = choices.stream()
         .map(c -> Tables.selection(c, grid.get(c.point().point()), metric, c == refit)).toList();
     List<Row> coefficientRows = new ArrayList<>();
+    boolean sparseTable = data.numFeatures() > DENSE_COEFFICIENTS;
     if (fullPath) {
       for (int i = 0; i < fullPoints.size(); i++) {
         GridPoint p = fullPoints.get(i);
-        models.get(i).coefficients(data.featureNames()).forEach(c -> coefficientRows.add(Tables.coefficient(p, c)));
+        for (FittedModel.Coefficient c : models.get(i).coefficients(data.featureNames())) {
+          if (sparseTable && c.value() == 0 && !c.feature().equals(FittedModel.INTERCEPT)) continue;
+          coefficientRows.add(Tables.coefficient(p, c));
+        }
       }
     }
     List<Table> tables = new ArrayList<>(List.of(

@@ -72,7 +72,7 @@ final class MllibFit implements FittedModel {
     List<Coefficient> out = new ArrayList<>(coef.length + intercept.length);
     for (int k = 0; k < intercept.length; k++) {
       Integer cls = multinomial ? k : null;
-      out.add(new Coefficient(cls, "(intercept)", intercept[k]));
+      out.add(new Coefficient(cls, INTERCEPT, intercept[k]));
       for (int j = 0; j < p; j++) out.add(new Coefficient(cls, featureNames.get(j), coef[k * p + j]));
     }
     return out;

@@ -6,6 +6,9 @@ import org.apache.spark.ml.Transformer;
 
 /** A trained model: a predictor plus what the reports need about it. */
 public interface FittedModel {
+  /** The feature name of an intercept in {@link #coefficients}. */
+  String INTERCEPT = "(intercept)";
+
   Predictor predictor();
 
   /** Solver iterations MLlib reports (0 where its solver reports none, as the normal equations). */

@@ -154,7 +154,7 @@ public final class WideEngine implements Engine {
           for (int l = 0; l < paths.get(a).size(); l++) {
             WidePath.Solution s = solutions[f][a][l];
             out.add(new TrialResult(order.get(i++), f, folded.rows() - nValid, nValid, s.iterations(),
-                seconds[l] + scoring, MllibFit.nonzero(s.beta()), evaluations[m++]));
+                seconds[l] + scoring, MllibFit.nonzero(s.beta()), evaluations[m++], null, s.converged()));
           }
         }
       }
@@ -236,12 +236,12 @@ public final class WideEngine implements Engine {
       LogisticRegressionModel model = new LogisticRegressionModel(estimator.uid(),
           new DenseMatrix(1, p, s.beta().clone(), true), Vectors.dense(intercept), 2, false);
       estimator.copyValues(model, ParamMap.empty());
-      return new MllibFit(model, 2, p, s.beta(), intercept, s.iterations());
+      return new MllibFit(model, 2, p, s.beta(), intercept, s.iterations(), s.converged());
     }
     LinearRegression estimator = linear.estimator(point);
     LinearRegressionModel model = new LinearRegressionModel(estimator.uid(), Vectors.dense(s.beta()).compressed(),
         s.intercept());
     estimator.copyValues(model, ParamMap.empty());
-    return new MllibFit(model, 0, p, s.beta(), intercept, s.iterations());
+    return new MllibFit(model, 0, p, s.beta(), intercept, s.iterations(), s.converged());
   }
 }

@@ -74,7 +74,8 @@ final class WidePath {
   private static final int ROUNDS = 200;
 
   /** A solution in original coordinates and the passes it took at its λ. */
-  record Solution(double[] beta, double intercept, int iterations) {}
+  /** @param converged the optimality conditions held on every feature (false: a cap or the budget ended it) */
+  record Solution(double[] beta, double intercept, int iterations, boolean converged) {}
 
   private final ModelSpec spec;
   private final boolean binomial;
@@ -226,7 +227,7 @@ final class WidePath {
       b0 = set.intercept0;
       solutions = new Solution[paths.get(path).size()];
       if (set.constant != null) {
-        for (int l = 0; l < solutions.length; l++) solutions[l] = original(this, 0);
+        for (int l = 0; l < solutions.length; l++) solutions[l] = original(this, 0, true);
         index = solutions.length;
         finished = true;
       }
@@ -448,7 +449,7 @@ final class WidePath {
           + " features before the optimality conditions held (α=" + m.alpha + ", λ=" + m.lambda
           + "): its solution there is the optimum on " + m.size + " features, not the exact one");
       if (optimal || full || m.passes > MAX_PASSES) {
-        if (m.index >= 0) m.solutions[m.index] = original(m, m.passes);
+        if (m.index >= 0) m.solutions[m.index] = original(m, m.passes, optimal);
         double previous = m.index >= 0 ? m.lambda : lambdaMax(m, gradient);
         if (++m.index >= m.solutions.length) {
           m.finished = true;
@@ -633,14 +634,14 @@ final class WidePath {
   }
 
   /** The current point in original coordinates: b₀ = b̃₀ − shiftᵀβ (+ the label shift). */
-  private Solution original(Model m, int passes) {
+  private Solution original(Model m, int passes, boolean converged) {
     double[] beta = new double[p];
     double b0 = m.b0 + (binomial ? 0 : blocks.yShift);
     for (int a = 0; a < m.size; a++) {
       beta[m.working[a]] = m.beta[a];
       b0 -= blocks.shift[m.working[a]] * m.beta[a];
     }
-    return new Solution(beta, b0, passes);
+    return new Solution(beta, b0, passes, converged);
   }
 
   /** Runs {@code each} over the notes (constant labels, working sets at their budget), for the log. */

@@ -75,11 +75,21 @@ public final class Grid {
     return path.get(0).isElasticNet() ? "α=" + Format.number(path.get(0).alpha()) : path.get(0).label();
   }
 
+  /**
+   * λ_max down to λ_max·minRatio on a log scale, each value rounded to {@value #PATH_DIGITS} significant
+   * digits. λ_max comes from sums over partitions, whose order Spark does not fix, so it can differ in
+   * its last bits (~1e−14 relative) from run to run; rounded, the grid is the same on every run, which a
+   * resumed run needs (its points are compared by value with the records of the earlier attempt).
+   * λ_max carries a 1e−9 margin above the all-zero boundary, far more than the rounding's 5e−11.
+   */
   public static double[] path(double lambdaMax, double minRatio, int count) {
     double[] out = new double[count];
     for (int i = 0; i < count; i++) {
-      out[i] = count == 1 ? lambdaMax : lambdaMax * Math.pow(minRatio, (double) i / (count - 1));
+      double lambda = count == 1 ? lambdaMax : lambdaMax * Math.pow(minRatio, (double) i / (count - 1));
+      out[i] = new java.math.BigDecimal(lambda).round(new java.math.MathContext(PATH_DIGITS)).doubleValue();
     }
     return out;
   }
+
+  private static final int PATH_DIGITS = 10;
 }

@@ -161,11 +161,15 @@ public final class CrossValidatorBench implements Callable<Integer> {
   @Option(names = "--ridgeline-only", description = "time Ridgeline alone (for scaling runs on large data)")
   boolean ridgelineOnly;
 
+  @Option(names = "--verbose", description = "print the Ridgeline sweep's own console lines (progress, engine plan)")
+  boolean verbose;
+
   @Option(names = "--baseline-only", description = "skip Ridgeline: time CrossValidator (and with --glmnet, "
       + "cv.glmnet) alone")
   boolean baselineOnly;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[2])")
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[2]); a cluster's "
+      + "executors get the app jar (spark.jars), other Spark properties as -Dspark.…=… in JAVA_TOOL_OPTIONS")
   String master = "local[2]";
 
   /** A grid point. */
@@ -208,10 +212,14 @@ public final class CrossValidatorBench implements Callable<Integer> {
       throw new BadInputException("--classes " + classes + ": applies to --family logistic only");
     }
     PrintStream out = System.out;
-    SparkSession spark = SparkSession.builder().appName("ridgeline bench-cv").master(master)
+    SparkSession.Builder builder = SparkSession.builder().appName("ridgeline bench-cv").master(master)
         .config("spark.scheduler.mode", "FAIR")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate();
+        .config("spark.ui.showConsoleProgress", "false");
+    if (!master.startsWith("local")) {
+      // A cluster's executors load Ridgeline's classes from the app jar this bench runs from.
+      builder.config("spark.jars", CrossValidatorBench.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+    }
+    SparkSession spark = builder.getOrCreate();
     Files.createDirectories(Path.of(DATA_ROOT));
     Path workDir = Files.createTempDirectory(Path.of(DATA_ROOT), fam.key() + "-" + (data == null
         ? rows + "x" + features + (sparse > 0 ? "-sparse" + sparse : "") + (classes > 2 ? "-k" + classes : "")
@@ -350,9 +358,9 @@ public final class CrossValidatorBench implements Callable<Integer> {
 
   /** Side A: the Ridgeline sweep, then its summary and selection read back from the reports. */
   private SideRun ridgeline(SparkSession spark, SweepSpec spec, FoldedData folded, String runId) throws IOException {
-    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    PrintStream console = verbose ? System.out : new PrintStream(OutputStream.nullOutputStream());
     long start = System.nanoTime();
-    new SweepJob(spark, spec, quiet).run(folded, runId);
+    new SweepJob(spark, spec, console).run(folded, runId);
     double seconds = seconds(start);
 
     String output = spec.run().output();

@@ -330,9 +330,16 @@ final class WidePath {
   /** Passes until every model in {@code at} has solved λ index l; returns the passes, for the progress line. */
   private String solveLambda(int l, List<Model> at, String label) {
     int passes = 0;
+    long driverNanos = 0;
+    long passNanos = 0;
+    int largest = 0;
     while (true) {
       List<Model> active = at.stream().filter(m -> m.index <= l && !m.finished).toList();
-      if (active.isEmpty()) return passes + " passes";
+      for (Model m : active) largest = Math.max(largest, m.size);
+      if (active.isEmpty()) {
+        return String.format(java.util.Locale.ROOT, "%d passes (%.1f s) · driver steps %.1f s · working sets ≤ %d features",
+            passes, passNanos / 1e9, driverNanos / 1e9, largest);
+      }
       passes++;
       List<List<Model>> groups = groups(active);
       for (List<Model> group : groups) {
@@ -342,17 +349,21 @@ final class WidePath {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(blocks.rdd().context());
         Broadcast<WidePass.Models> b = sc.broadcast(request);
         double[] stats;
+        long started = System.nanoTime();
         try {
           stats = WidePass.aggregate(blocks.rdd(), b);
         } finally {
           b.destroy();
         }
+        long aggregated = System.nanoTime();
+        passNanos += aggregated - started;
         int[] offsets = request.offsets();
         for (int i = 0; i < group.size(); i++) {
           Model m = group.get(i);
           m.passes++;
           update(m, stats, offsets[i], request.hessian()[i], l);
         }
+        driverNanos += System.nanoTime() - aggregated;
       }
     }
   }

@@ -250,9 +250,16 @@ public final class FoldPlan {
     return ids.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  /** Enough partitions to keep both cores busy, and no partition much over 32 MiB of doubles. */
+  /**
+   * Enough partitions to keep both cores busy, and no partition much over 32 MiB: a row's size is its
+   * stored entries (a sparse row 12 bytes per non-zero, a dense one 8 per feature; estimated from the
+   * first 1000 rows) and 24 bytes of label, weight and fold.
+   */
   static int autoPartitions(SparkSession spark, LabeledData data) {
-    long bytes = data.rows() * (data.numFeatures() + 3L) * 8L;
+    List<Long> stored = data.frame().javaRDD()
+        .map(r -> (long) ((org.apache.spark.ml.linalg.Vector) r.getAs(LabeledData.FEATURES)).numActives()).take(1000);
+    double perRow = stored.isEmpty() ? data.numFeatures() : stored.stream().mapToLong(Long::longValue).average().orElse(0);
+    long bytes = (long) (data.rows() * (perRow * (perRow >= data.numFeatures() ? 8 : 12) + 24));
     int bySize = (int) Math.min(10_000, (bytes + TARGET_PARTITION_BYTES - 1) / TARGET_PARTITION_BYTES);
     return Math.max(spark.sparkContext().defaultParallelism(), bySize);
   }

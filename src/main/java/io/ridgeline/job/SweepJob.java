@@ -296,7 +296,7 @@ public final class SweepJob {
     boolean fullPath = spec.report().coefficients() && spec.model().family().isElasticNet();
     Progress progress = new Progress(grid.size() * k + (fullPath ? grid.size() : 1), log);
     SweepRunner runner = new SweepRunner(spark, spec.run().parallelism(), "ridgeline-" + runId, progress, checkpoints);
-    Engine engine = engine(data, runner, k);
+    Engine engine = engine(folded, runner);
     log.println("engine: " + engine.name() + " · " + grid.size() + " grid points × " + k + " folds");
 
     List<TrialResult> results = engine.crossValidate(folded, grid);
@@ -411,24 +411,31 @@ public final class SweepJob {
    * memory — a dense engine where its p² statistics fit (Gaussian, logistic), a wide engine where its
    * working sets do, else one MLlib fit per trial — logged in one line naming the plan and why.
    */
-  private Engine engine(LabeledData data, SweepRunner runner, int k) {
+  private Engine engine(FoldedData folded, SweepRunner runner) {
+    LabeledData data = folded.source();
+    int k = folded.folds();
     if (spec.model().family() == Family.MLP) {
       return new TrainerEngine("mlp", new MlpTrainer(spec.model(), spec.cv().seed()), runner, spec.cv().metric());
     }
     boolean linear = spec.model().family() == Family.LINEAR;
     if (spec.run().engine() == EngineChoice.AUTO) {
       List<Double> alphas = spec.sweep().alphas();
-      EnginePlan plan = EnginePlan.choose(new EnginePlan.Shape(linear, data.numFeatures(), data.numClasses(), k,
-          alphas.size(), alphas.contains(0.0)), Runtime.getRuntime().maxMemory());
+      // Where an in-task plan may apply, it takes the stored entries (one pass); narrow data goes dense.
+      boolean inTaskCandidate = data.numFeatures() > EnginePlan.IN_TASK_MIN_FEATURES;
+      EnginePlan plan = EnginePlan.choose(inTaskCandidate
+          ? new EnginePlan.Shape(linear, data.numFeatures(), data.numClasses(), k, alphas.size(), alphas.contains(0.0),
+              folded.rows(), storedEntries(folded), taskMemory())
+          : new EnginePlan.Shape(linear, data.numFeatures(), data.numClasses(), k, alphas.size(), alphas.contains(0.0)),
+          Runtime.getRuntime().maxMemory());
       log.println(plan.line());
       switch (plan.engine()) {
         case "gaussian-dense":
           return new GaussianEngine(spec.model(), data.numFeatures(), runner, spec.cv().metric());
         case "logistic-dense":
           return new LogisticEngine(spec.model(), data.numFeatures(), data.numClasses(), runner);
-        case "wide-gaussian", "wide-binomial":
+        case "wide-gaussian", "wide-binomial", "cd-gaussian", "cd-binomial", "cd-multinomial":
           return new WideEngine(spec.model(), data.numFeatures(), data.numClasses(), runner, log::println,
-              plan.passBudget(), plan.maxWorking());
+              plan.passBudget(), plan.maxWorking(), plan.engine().startsWith("cd-"));
         default:
           break;
       }
@@ -437,6 +444,29 @@ public final class SweepJob {
         ? new LinearRegressionTrainer(spec.model(), data.numFeatures())
         : new LogisticRegressionTrainer(spec.model(), data.numFeatures(), data.numClasses());
     return new TrainerEngine("mllib", trainer, runner, spec.cv().metric());
+  }
+
+  /** Stored entries of the feature vectors (one pass over the cached rows). */
+  private long storedEntries(FoldedData folded) {
+    spark.sparkContext().setJobDescription("engine plan: stored entries of the feature vectors");
+    try {
+      return folded.frame().javaRDD().map(r -> (long) ((org.apache.spark.ml.linalg.Vector) r.get(0)).numActives())
+          .fold(0L, Long::sum);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  /**
+   * Bytes one task may hold: a quarter of an executor's heap (the rest is Spark's storage and execution
+   * memory), over the tasks it runs at once; in local mode the driver's heap is the executor's.
+   */
+  private long taskMemory() {
+    org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
+    boolean local = spark.sparkContext().isLocal();
+    long heap = local ? Runtime.getRuntime().maxMemory() : conf.getSizeAsBytes("spark.executor.memory", "1g");
+    int cores = local ? spark.sparkContext().defaultParallelism() : conf.getInt("spark.executor.cores", 1);
+    return heap / 4 / Math.max(1, cores);
   }
 
   private List<GridPoint> buildGrid(FoldedData folded) {

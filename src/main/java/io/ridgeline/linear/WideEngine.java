@@ -31,9 +31,10 @@ import org.apache.spark.sql.Row;
 
 /**
  * The wide engines (gaussian and binomial) as a sweep {@link Engine}: sparse row storage
- * ({@link SparseBlocks}), the batched working-set path solver ({@link WidePath}) for every (training
- * set, α) model — the k fold training sets and all rows, so the full-data fits come from the same passes
- * — and one scoring pass for every model of every fold ({@link WidePass#score}; binomial AUC exactly by a
+ * ({@link SparseBlocks}), a path solver for every (training set, α) model — the k fold training sets and
+ * all rows, so the full-data fits come from the same work — either the batched working-set passes
+ * ({@link WidePath}: {@code wide-*}) or, where one training set fits one task, coordinate descent in
+ * that task ({@link CoordinatePaths}: {@code cd-*}) — and one scoring pass for every model of every fold ({@link WidePass#score}; binomial AUC exactly by a
  * distributed sort in a second, {@link WidePass#auc}). Three passes besides
  * the solver's: the layout (means, stored entries per feature), the blocks with their moments.
  *
@@ -44,6 +45,8 @@ import org.apache.spark.sql.Row;
 public final class WideEngine implements Engine {
   private final ModelSpec spec;
   private final int p;
+  /** 0 gaussian, 2 binomial, K ≥ 3 multinomial (in-task only). */
+  private final int classes;
   private final boolean binomial;
   private final SweepRunner runner;
   private final Consumer<String> log;
@@ -52,6 +55,7 @@ public final class WideEngine implements Engine {
   private final LinearRegressionTrainer linear;
   private final LogisticRegressionTrainer logistic;
   private final Map<GridPoint, WidePath.Solution> full = new HashMap<>();
+  private final boolean inTask;
 
   /**
    * @param numClasses 0 (linear) or 2 (binomial)
@@ -60,27 +64,42 @@ public final class WideEngine implements Engine {
    */
   public WideEngine(ModelSpec spec, int numFeatures, int numClasses, SweepRunner runner, Consumer<String> log,
       long passBudget, int maxWorking) {
-    if (numClasses != 0 && numClasses != 2) {
-      throw new IllegalArgumentException(numClasses + " classes: the wide engine is gaussian or binomial");
+    this(spec, numFeatures, numClasses, runner, log, passBudget, maxWorking, false);
+  }
+
+  /**
+   * @param inTask solve each training set in one task by coordinate descent ({@link CoordinatePaths}:
+   *               the set must fit a task's memory) instead of the distributed working-set passes
+   */
+  public WideEngine(ModelSpec spec, int numFeatures, int numClasses, SweepRunner runner, Consumer<String> log,
+      long passBudget, int maxWorking, boolean inTask) {
+    this.inTask = inTask;
+    if (numClasses == 1 || numClasses > 2 && !inTask) {
+      throw new IllegalArgumentException(numClasses + " classes: the working-set engine is gaussian or binomial");
     }
     this.spec = spec;
     this.p = numFeatures;
+    this.classes = numClasses;
     this.binomial = numClasses == 2;
     this.runner = runner;
     this.log = log;
     this.passBudget = passBudget;
     this.maxWorking = maxWorking;
     this.linear = new LinearRegressionTrainer(spec, numFeatures);
-    this.logistic = new LogisticRegressionTrainer(spec, numFeatures, 2);
+    this.logistic = new LogisticRegressionTrainer(spec, numFeatures, Math.max(2, numClasses));
   }
 
   @Override
   public String name() {
-    return binomial ? "wide-binomial" : "wide-gaussian";
+    return (inTask ? "cd-" : "wide-") + family();
+  }
+
+  private String family() {
+    return classes > 2 ? "multinomial" : binomial ? "binomial" : "gaussian";
   }
 
   private String label() {
-    return binomial ? "wide binomial" : "wide gaussian";
+    return (inTask ? "in-task " : "wide ") + family();
   }
 
   @Override
@@ -98,11 +117,23 @@ public final class WideEngine implements Engine {
     boolean shift = spec.intercept();   // a shift is a reparametrization of the intercept
     runner.label(label() + " engine · sparse row blocks and per-fold moments (one pass)");
     SparseBlocks blocks = SparseBlocks.of(frame, p, shift ? layout.shift() : new double[p],
-        shift && !binomial ? layout.yMean() : 0);
-    return new Prepared(blocks, blocks.moments(folded.folds(), binomial ? 2 : 0));
+        shift && classes == 0 ? layout.yMean() : 0);
+    return new Prepared(blocks, blocks.moments(folded.folds(), classes));
   }
 
   private WidePath.Solution[][][] solve(Prepared prepared, List<List<GridPoint>> paths, List<Integer> sets) {
+    if (inTask) {
+      List<String> notes = new ArrayList<>();
+      long start = System.nanoTime();
+      try {
+        return CoordinatePaths.run(spec, classes, prepared.blocks(), prepared.moments(), paths, sets, runner, notes);
+      } finally {
+        notes.forEach(log);
+        int lambdas = paths.stream().mapToInt(List::size).max().orElse(0);
+        seconds = new double[lambdas];
+        Arrays.fill(seconds, (System.nanoTime() - start) / 1e9 / Math.max(1, sets.size() * paths.size() * lambdas));
+      }
+    }
     WidePath path = new WidePath(spec, binomial, prepared.blocks(), prepared.moments(), paths, sets, runner,
         passBudget, maxWorking);
     WidePath.Solution[][][] out;
@@ -173,27 +204,32 @@ public final class WideEngine implements Engine {
    */
   @SuppressWarnings("unchecked")
   private EnumMap<Metric, Double>[] score(SparseBlocks blocks, List<WidePath.Solution> solutions, List<Integer> held) {
+    int sets = Math.max(1, classes > 2 ? classes : 1);
     int[] mark = new int[p];
     Arrays.fill(mark, -1);
     int count = 0;
     for (WidePath.Solution s : solutions) {
-      for (int j = 0; j < p; j++) if (s.beta()[j] != 0 && mark[j] < 0) mark[j] = count++;
+      for (int q = 0; q < s.beta().length; q++) if (s.beta()[q] != 0 && mark[q % p] < 0) mark[q % p] = count++;
     }
     int[] union = new int[count];
     for (int j = 0; j < p; j++) if (mark[j] >= 0) union[mark[j]] = j;
     int n = solutions.size();
-    double[][] beta = new double[n][count];
-    double[] intercept = new double[n];
+    double[][] beta = new double[n][sets * count];
+    double[] intercept = new double[n * sets];
     for (int i = 0; i < n; i++) {
       WidePath.Solution s = solutions.get(i);
-      // In the blocks' coordinates: b̃₀ = b₀ + shiftᵀβ − yShift.
-      intercept[i] = s.intercept() - blocks.yShift;
-      for (int u = 0; u < count; u++) {
-        beta[i][u] = s.beta()[union[u]];
-        intercept[i] += blocks.shift[union[u]] * beta[i][u];
+      for (int k = 0; k < sets; k++) {
+        // In the blocks' coordinates: b̃₀ = b₀ + shiftᵀβ − yShift.
+        double b = s.intercepts()[k] - blocks.yShift;
+        for (int u = 0; u < count; u++) {
+          double c = s.beta()[k * p + union[u]];
+          beta[i][k * count + u] = c;
+          b += blocks.shift[union[u]] * c;
+        }
+        intercept[i * sets + k] = b;
       }
     }
-    WidePass.Models models = new WidePass.Models(binomial, p, union, held.stream().mapToInt(Integer::intValue).toArray(),
+    WidePass.Models models = new WidePass.Models(classes, p, union, held.stream().mapToInt(Integer::intValue).toArray(),
         intercept, beta, new int[n][0], new boolean[n]);
     Broadcast<WidePass.Models> b = JavaSparkContext.fromSparkContext(blocks.rdd().context()).broadcast(models);
     try {
@@ -230,14 +266,8 @@ public final class WideEngine implements Engine {
 
   /** A genuine MLlib model holding the solution, with the estimator's parameters. */
   private FittedModel fit(GridPoint point, WidePath.Solution s) {
+    if (classes >= 2) return logistic.model(point, s.beta(), s.intercepts(), s.iterations(), s.converged());
     double[] intercept = {s.intercept()};
-    if (binomial) {
-      LogisticRegression estimator = logistic.estimator(point);
-      LogisticRegressionModel model = new LogisticRegressionModel(estimator.uid(),
-          new DenseMatrix(1, p, s.beta().clone(), true), Vectors.dense(intercept), 2, false);
-      estimator.copyValues(model, ParamMap.empty());
-      return new MllibFit(model, 2, p, s.beta(), intercept, s.iterations(), s.converged());
-    }
     LinearRegression estimator = linear.estimator(point);
     LinearRegressionModel model = new LinearRegressionModel(estimator.uid(), Vectors.dense(s.beta()).compressed(),
         s.intercept());

@@ -35,11 +35,19 @@ import org.apache.spark.sql.SparkSession;
 final class WidePass {
   private WidePass() {}
 
-  /** The models of one pass: what is broadcast (in the task closure). */
-  record Models(boolean binomial, int p, int[] union, int[] held, double[] intercept, double[][] beta,
+  /**
+   * The models of one pass: what is broadcast. {@code classes}: 0 gaussian, 2 binomial, K ≥ 3 multinomial
+   * (scoring only: model m's K coefficient vectors are {@code beta[m]} as K×|U| row-major, its intercepts
+   * {@code intercept[m·K + k]}).
+   */
+  record Models(int classes, int p, int[] union, int[] held, double[] intercept, double[][] beta,
       int[][] working, boolean[] hessian) implements Serializable {
     int size() {
       return held.length;
+    }
+
+    boolean binomial() {
+      return classes == 2;
     }
 
     /** Doubles of model m's result: L, R, S, G (p), then h (|W|) and H (|W|(|W|+1)/2) if asked. */
@@ -186,6 +194,28 @@ final class WidePass {
     return eta;
   }
 
+  /** Model m's class probabilities on row i (as {@link LinearPredictor}: a stable softmax). */
+  private static void softmax(Models models, int m, int classes, int width, int[] inUnion, SparseBlocks.Block b, int i,
+      double[] out) {
+    double[] beta = models.beta()[m];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < classes; k++) {
+      double eta = models.intercept()[m * classes + k];
+      for (int x = b.rowStart()[i]; x < b.rowStart()[i + 1]; x++) {
+        int u = inUnion[b.index()[x]];
+        if (u >= 0) eta += beta[k * width + u] * b.value()[x];
+      }
+      out[k] = eta;
+      max = Math.max(max, eta);
+    }
+    double sum = 0;
+    for (int k = 0; k < classes; k++) {
+      out[k] = Math.exp(out[k] - max);
+      sum += out[k];
+    }
+    for (int k = 0; k < classes; k++) out[k] /= sum;
+  }
+
   /** As {@link LinearPredictor} (and MLlib's model): p₁ = 1/(1 + e^−η). */
   private static double probability(double eta) {
     return 1 / (1 + Math.exp(-eta));
@@ -199,20 +229,26 @@ final class WidePass {
    */
   static Evaluation[] score(JavaRDD<SparseBlocks.Block> blocks, Broadcast<Models> broadcast) {
     Models shape = broadcast.value();
-    int classes = shape.binomial() ? 2 : 0;
+    int classes = shape.classes();
     int size = shape.size();
     List<Evaluation[]> parts = blocks.mapPartitions(it -> {
       Models models = broadcast.value();
       Evaluation[] e = new Evaluation[models.size()];
       for (int m = 0; m < e.length; m++) e[m] = new Evaluation(classes);
       int[] inUnion = unionMap(models);
-      double[] out = new double[2];
+      double[] out = new double[Math.max(2, classes)];
+      int width = models.union().length;
       while (it.hasNext()) {
         SparseBlocks.Block b = it.next();
         for (int i = 0; i < b.n(); i++) {
           int fold = b.fold()[i];
           for (int m = 0; m < e.length; m++) {
             if (models.held()[m] != fold) continue;
+            if (classes > 2) {
+              softmax(models, m, classes, width, inUnion, b, i, out);
+              e[m].add(b.y()[i], b.w()[i], out);
+              continue;
+            }
             double eta = eta(models, m, inUnion, b, i);
             if (models.binomial()) {
               double p1 = probability(eta);

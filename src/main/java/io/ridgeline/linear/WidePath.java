@@ -73,9 +73,21 @@ final class WidePath {
   private static final int SWEEPS = 200;
   private static final int ROUNDS = 200;
 
-  /** A solution in original coordinates and the passes it took at its λ. */
-  /** @param converged the optimality conditions held on every feature (false: a cap or the budget ended it) */
-  record Solution(double[] beta, double intercept, int iterations, boolean converged) {}
+  /**
+   * A solution in original coordinates and the passes it took at its λ.
+   *
+   * @param converged the optimality conditions held on every feature (false: a cap or the budget ended it) */
+  record Solution(double[] beta, double[] intercepts, int iterations, boolean converged) {
+    /** β as K'×p row-major (K' = 1 but for multinomial) and one intercept per coefficient vector. */
+    Solution(double[] beta, double intercept, int iterations, boolean converged) {
+      this(beta, new double[] {intercept}, iterations, converged);
+    }
+
+    /** The intercept (gaussian, binomial). */
+    double intercept() {
+      return intercepts[0];
+    }
+  }
 
   private final ModelSpec spec;
   private final boolean binomial;
@@ -112,73 +124,9 @@ final class WidePath {
     int lambdas = paths.stream().mapToInt(List::size).max().orElse(0);
     seconds = new double[lambdas];
     for (int t : trainingSets) {
-      TrainingSet set = new TrainingSet(t, moments);
+      TrainingSet set = new TrainingSet(spec, binomial, blocks.yShift, t, moments);
       if (set.constant != null && !notes.contains(set.constant)) notes.add(set.constant);
       for (int a = 0; a < paths.size(); a++) models.add(new Model(set, a, paths.get(a).get(0).alpha()));
-    }
-  }
-
-  /** One training set's constants: the rows of every fold but {@code held} (held ≥ k: all rows). */
-  private final class TrainingSet {
-    final int held;
-    final double weight;
-    final double[] sigma;
-    final double[] penalty;
-    /** 1/σ_y for gaussian (the L2 term's scale and the unit of convergence σ_y), 1 for binomial. */
-    final double l2Scale;
-    final double yScale;
-    /** Mean of the stored (shifted) features. */
-    final double[] mean;
-    /** The intercept-only optimum (stored coordinates), or 0. */
-    final double intercept0;
-    /** A constant label: the solution is β = 0, b₀ = intercept0 at every λ (with this note), else null. */
-    final String constant;
-
-    TrainingSet(int held, SparseBlocks.FoldMoments fm) {
-      this.held = held;
-      double[] labelSquare = new double[1];
-      Moments m = fm.training(held, labelSquare);
-      weight = m.sumW;
-      boolean unbiased = binomial || p > NORMAL_EQUATIONS;
-      sigma = new double[p];
-      mean = new double[p];
-      for (int j = 0; j < p; j++) {
-        sigma[j] = Math.sqrt(unbiased ? m.unbiasedVariance(j) : m.populationVariance(j));
-        mean[j] = m.mean(j);
-      }
-      penalty = spec.standardize() ? sigma : GaussianSolver.ones(p);
-      String where = held < fm.folds().length ? "the training set without fold " + (held + 1) : "all rows";
-      if (binomial) {
-        l2Scale = 1;
-        yScale = 1;
-        double positive = m.classW[1];
-        double negative = m.classW[0];
-        if (spec.intercept() && (positive == 0 || negative == 0)) {
-          intercept0 = positive == 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-          constant = "note: the label is constant in " + where + ": zero coefficients, intercept " + intercept0
-              + " (as MLlib)";
-        } else {
-          intercept0 = spec.intercept() ? Math.log(positive / negative) : 0;
-          constant = null;
-        }
-      } else {
-        double yMean = m.sumWY / weight;
-        double variance = Math.max(0, labelSquare[0] / weight - yMean * yMean);
-        if (unbiased) variance *= weight / (weight - m.sumW2 / weight);
-        double ySigma = Math.sqrt(variance);
-        intercept0 = spec.intercept() ? yMean : 0;
-        if (!(ySigma > 0) && spec.intercept()) {
-          constant = "note: the label is constant in " + where + ": zero coefficients, intercept at its mean (as MLlib)";
-          ySigma = 1;
-        } else {
-          constant = null;
-          // Without an intercept MLlib scales a constant label by |ȳ| instead.
-          if (!(ySigma > 0)) ySigma = Math.abs(blocks.yShift + yMean);
-          if (!(ySigma > 0)) ySigma = 1;
-        }
-        l2Scale = 1 / ySigma;
-        yScale = ySigma;
-      }
     }
   }
 
@@ -413,7 +361,7 @@ final class WidePath {
       }
       hessian[i] = m.wantHessian;
     }
-    return new WidePass.Models(binomial, p, union, held, intercept, beta, working, hessian);
+    return new WidePass.Models(binomial ? 2 : 0, p, union, held, intercept, beta, working, hessian);
   }
 
   /** The model's response to a pass at its current point (statistics at offset o). */

@@ -459,9 +459,10 @@ class EngineAgreementTest {
    * without intercept, OWL-QN at tol 1e−12 took 130 s to stop at 6.6e−6, 8.5e−5 from the engine's
    * solution, whose objective is lower by 1.3e−11 (measured once): that case checks the conditions only.
    */
-  @ParameterizedTest(name = "multinomial standardize={0} intercept={1}")
-  @CsvSource({"true, true", "true, false", "false, true", "false, false"})
-  void multinomialEngineMatchesMllibFits(boolean standardize, boolean intercept) throws IOException {
+  @ParameterizedTest(name = "multinomial standardize={0} intercept={1} in-task={2}")
+  @CsvSource({"true, true, false", "true, false, false", "false, true, false", "false, false, false",
+      "true, true, true", "false, false, true"})
+  void multinomialEngineMatchesMllibFits(boolean standardize, boolean intercept, boolean inTask) throws IOException {
     List<Row> rows = spark.read().parquet(data).collectAsList();
     double worstCoefficient = 0;
     double worstProbability = 0;
@@ -486,10 +487,12 @@ class EngineAgreementTest {
             new io.ridgeline.sweep.Progress(2, new PrintStream(OutputStream.nullOutputStream())),
             new io.ridgeline.sweep.Checkpoints(org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()),
                 new org.apache.hadoop.fs.Path(TestSpark.tempDir("multinomial").toString())));
-        LogisticEngine engine = new LogisticEngine(spec.model(), 6, classes, runner);
+        io.ridgeline.sweep.Engine engine = inTask
+            ? new WideEngine(spec.model(), 6, classes, runner, System.out::println, 1L << 24, 4096, true)
+            : new LogisticEngine(spec.model(), 6, classes, runner);
         long start = System.nanoTime();
         List<io.ridgeline.sweep.FittedModel> fits = engine.fitAll(folded, points);
-        System.out.printf("multinomial %s std=%s int=%s: engine %.1f s%n", label, standardize, intercept,
+        System.out.printf("multinomial %s std=%s int=%s: %s %.1f s%n", label, standardize, intercept, engine.name(),
             (System.nanoTime() - start) / 1e9);
         for (int i = 0; i < points.size(); i++) {
           io.ridgeline.sweep.GridPoint point = points.get(i);
@@ -539,8 +542,8 @@ class EngineAgreementTest {
           }
           double kktMllib = kkt(rows, label, classes, point.alpha(), point.lambda(), standardize, intercept,
               theirBeta, theirB);
-          System.out.printf("multinomial %s std=%s int=%s %s: coefficients %.2e, probabilities %.2e, "
-              + "objective ours − MLlib's %.2e, KKT violation ours %.2e MLlib's %.2e%n", label, standardize,
+          System.out.printf("multinomial %s %s std=%s int=%s %s: coefficients %.2e, probabilities %.2e, "
+              + "objective ours − MLlib's %.2e, KKT violation ours %.2e MLlib's %.2e%n", engine.name(), label, standardize,
               intercept, point.label(), coefficient, probability, fOurs - fMllib, kktOurs, kktMllib);
           worstObjective = Math.max(worstObjective, (fOurs - fMllib) / Math.abs(fMllib));
           worstProbability = Math.max(worstProbability, probability);

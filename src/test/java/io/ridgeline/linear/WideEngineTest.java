@@ -46,19 +46,23 @@ class WideEngineTest {
   private static final List<GridPoint> POINTS = List.of(new GridPoint(0, 1, 0.08), new GridPoint(1, 1, 0.01),
       new GridPoint(2, 0.5, 0.03), new GridPoint(3, 0, 0.2));
 
-  @ParameterizedTest(name = "{0} p={1} standardize={2} intercept={3}")
+  @ParameterizedTest(name = "{0} p={1} standardize={2} intercept={3} in-task={4}")
   @CsvSource({
-      "gaussian, 150, true, true", "gaussian, 150, false, true", "gaussian, 150, true, false",
-      "gaussian, 150, false, false", "gaussian, 4200, true, true", "gaussian, 4200, false, false",
-      "binomial, 150, true, true", "binomial, 150, false, true", "binomial, 150, true, false",
-      "binomial, 150, false, false"})
-  void fullDataFitsMatchMllib(String family, int p, boolean standardize, boolean intercept) {
+      "gaussian, 150, true, true, false", "gaussian, 150, false, true, false", "gaussian, 150, true, false, false",
+      "gaussian, 150, false, false, false", "gaussian, 4200, true, true, false", "gaussian, 4200, false, false, false",
+      "binomial, 150, true, true, false", "binomial, 150, false, true, false", "binomial, 150, true, false, false",
+      "binomial, 150, false, false, false",
+      "gaussian, 150, true, true, true", "gaussian, 150, false, true, true", "gaussian, 150, true, false, true",
+      "gaussian, 150, false, false, true", "gaussian, 4200, true, true, true", "gaussian, 4200, false, false, true",
+      "binomial, 150, true, true, true", "binomial, 150, false, true, true", "binomial, 150, true, false, true",
+      "binomial, 150, false, false, true"})
+  void fullDataFitsMatchMllib(String family, int p, boolean standardize, boolean intercept, boolean inTask) {
     boolean binomial = family.equals("binomial");
     WideData data = new WideData(spark, binomial ? 100 : 60, p, Math.min(p, 150), 15, 3, binomial, 5, 0, 11);
     FoldedData folded = data.folded();
     List<GridPoint> points = p > 1000 ? List.of(POINTS.get(0), POINTS.get(2)) : POINTS;
     WideEngine engine = new WideEngine(WideData.spec(binomial, standardize, intercept), p, binomial ? 2 : 0,
-        WideData.runner("wide-test"), System.out::println, 1L << 24, 4096);
+        WideData.runner("wide-test"), System.out::println, 1L << 24, 4096, inTask);
     List<FittedModel> fits = engine.fitAll(folded, points);
     for (int i = 0; i < points.size(); i++) {
       GridPoint point = points.get(i);
@@ -71,8 +75,8 @@ class WideEngineTest {
       double fMllib = data.objective(3, point.alpha(), point.lambda(), standardize, slice(theirs), theirs[p]);
       double kOurs = data.kkt(3, point.alpha(), point.lambda(), standardize, intercept, slice(ours), ours[p]);
       double kMllib = data.kkt(3, point.alpha(), point.lambda(), standardize, intercept, slice(theirs), theirs[p]);
-      System.out.printf("wide %s p=%d std=%s int=%s %s: coefficients %.2e from MLlib, objective %.17g vs MLlib %.17g"
-          + " (%.1e), KKT %.1e vs MLlib %.1e, %d non-zero%n", family, p, standardize, intercept, point.label(), worst,
+      System.out.printf("%s %s p=%d std=%s int=%s %s: coefficients %.2e from MLlib, objective %.17g vs MLlib %.17g"
+          + " (%.1e), KKT %.1e vs MLlib %.1e, %d non-zero%n", engine.name(), family, p, standardize, intercept, point.label(), worst,
           fOurs, fMllib, (fOurs - fMllib) / Math.abs(fMllib), kOurs, kMllib, fits.get(i).nonzero());
       assertTrue(fOurs <= fMllib + OBJECTIVE_SLACK * Math.abs(fMllib), point.label() + ": objective " + fOurs
           + " above MLlib's " + fMllib);
@@ -87,8 +91,9 @@ class WideEngineTest {
    * (a few hundred KB; densified they would be 2.4 GB), and the wide engine cross-validates and fits a
    * lasso path on them, its full-data solutions satisfying the optimality conditions.
    */
-  @org.junit.jupiter.api.Test
-  void aMillionFeaturesStaySparse() {
+  @ParameterizedTest(name = "in-task={0}")
+  @CsvSource({"false", "true"})
+  void aMillionFeaturesStaySparse(boolean inTask) {
     int p = 1_000_000;
     WideData data = new WideData(spark, 300, p, 8, 3, false, 5, 0, 5);
     FoldedData folded = data.folded();
@@ -102,7 +107,7 @@ class WideEngineTest {
     assertTrue(bytes > 0 && bytes < 1 << 20, "cached blocks take " + bytes + " bytes");
 
     WideEngine engine = new WideEngine(WideData.spec(false, true, true), p, 0, WideData.runner("wide-million"),
-        System.out::println, 1L << 24, 4096);
+        System.out::println, 1L << 24, 4096, inTask);
     List<GridPoint> grid = List.of(new GridPoint(0, 1, 0.3), new GridPoint(1, 1, 0.1));
     List<TrialResult> trials = engine.crossValidate(folded, grid);
     assertEquals(grid.size() * 3, trials.size());
@@ -122,9 +127,9 @@ class WideEngineTest {
    * Shifting the dense feature by 1e6 and the label by 1e6 changes neither the coefficients nor the
    * cross-validated rmse (the blocks store them around their means); binomial the same for the feature.
    */
-  @ParameterizedTest(name = "{0}")
-  @CsvSource({"gaussian", "binomial"})
-  void largeOffsetsChangeNothing(String family) {
+  @ParameterizedTest(name = "{0} in-task={1}")
+  @CsvSource({"gaussian, false", "binomial, false", "gaussian, true", "binomial, true"})
+  void largeOffsetsChangeNothing(String family, boolean inTask) {
     boolean binomial = family.equals("binomial");
     List<GridPoint> grid = List.of(new GridPoint(0, 1, 0.08), new GridPoint(1, 0.5, 0.03));
     double[][] coefficients = new double[2][];
@@ -133,7 +138,7 @@ class WideEngineTest {
       WideData data = new WideData(spark, 90, 150, 150, 12, 3, binomial, shifted == 1 ? 1e6 : 5,
           shifted == 1 && !binomial ? 1e6 : 0, 23);
       WideEngine engine = new WideEngine(WideData.spec(binomial, true, true), 150, binomial ? 2 : 0,
-          WideData.runner("wide-offset"), System.out::println, 1L << 24, 4096);
+          WideData.runner("wide-offset"), System.out::println, 1L << 24, 4096, inTask);
       List<TrialResult> trials = engine.crossValidate(data.folded(), grid);
       metric[shifted] = trials.stream().mapToDouble(t -> t.metrics().get(binomial ? Metric.LOGLOSS : Metric.RMSE))
           .toArray();
@@ -174,7 +179,7 @@ class WideEngineTest {
     for (int t = 0; t < metric[0].length; t++) {
       worstMetric = Math.max(worstMetric, Math.abs(metric[0][t] - metric[1][t]) / metric[0][t]);
     }
-    System.out.printf("wide %s, offsets 1e6: coefficients move %.1e, cv metrics %.1e (relative)%n", family, worstBeta,
+    System.out.printf("wide %s in-task=%s, offsets 1e6: coefficients move %.1e, cv metrics %.1e (relative)%n", family, inTask, worstBeta,
         worstMetric);
     assertTrue(worstBeta <= 1e-7, "coefficients moved by " + worstBeta);
     assertTrue(worstMetric <= 1e-7, "metrics moved by " + worstMetric);
@@ -213,6 +218,11 @@ class WideEngineTest {
         s[1][0][0].beta()[149]);
     assertEquals(0, s[0][0][0].beta()[149]);
     assertTrue(s[1][0][0].beta()[149] != 0);
+    WidePath.Solution[][][] c = CoordinatePaths.run(WideData.spec(false, true, true), 0, blocks, blocks.moments(3, 0),
+        paths, List.of(0, 3), WideData.runner("wide-degenerate-cd"), new ArrayList<>());
+    System.out.printf("in-task: β=%.3g there, %.3g on all rows%n", c[0][0][0].beta()[149], c[1][0][0].beta()[149]);
+    assertEquals(0, c[0][0][0].beta()[149]);
+    assertEquals(s[1][0][0].beta()[149], c[1][0][0].beta()[149], 1e-9 * Math.abs(s[1][0][0].beta()[149]));
     blocks.release();
 
     // A constant label (7 everywhere).
@@ -223,18 +233,20 @@ class WideEngineTest {
       sw += r.getDouble(2);
     }
     org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> flat = spark.createDataFrame(constant, data.frame.schema()).cache();
-    List<String> notes = new ArrayList<>();
-    WideEngine engine = new WideEngine(WideData.spec(false, true, true), 150, 0, WideData.runner("wide-constant"),
-        notes::add, 1L << 24, 4096);
     List<String> names = new ArrayList<>();
     for (int j = 0; j < 150; j++) names.add("x" + j);
     FoldedData folded = new FoldedData(flat, new io.ridgeline.data.LabeledData(flat, names, 0, 60, "memory", "label"), 3,
         new long[] {20, 20, 20}, WideData.unknownWeights(3), 0L);
-    FittedModel fit = engine.fitAll(folded, List.of(new GridPoint(0, 1, 0.05))).get(0);
-    System.out.println("constant label: " + notes + ", intercept " + fit.coefficients(names).get(0).value());
-    assertEquals(0, fit.nonzero());
-    assertEquals(7.0, fit.coefficients(names).get(0).value(), 1e-12);
-    assertTrue(notes.stream().anyMatch(n -> n.contains("label is constant in all rows")), notes.toString());
+    for (boolean inTask : new boolean[] {false, true}) {
+      List<String> notes = new ArrayList<>();
+      WideEngine engine = new WideEngine(WideData.spec(false, true, true), 150, 0, WideData.runner("wide-constant"),
+          notes::add, 1L << 24, 4096, inTask);
+      FittedModel fit = engine.fitAll(folded, List.of(new GridPoint(0, 1, 0.05))).get(0);
+      System.out.println(engine.name() + " constant label: " + notes + ", intercept " + fit.coefficients(names).get(0).value());
+      assertEquals(0, fit.nonzero());
+      assertEquals(7.0, fit.coefficients(names).get(0).value(), 1e-12);
+      assertTrue(notes.stream().anyMatch(n -> n.contains("label is constant in all rows")), notes.toString());
+    }
     frame.unpersist();
     flat.unpersist();
     data.frame.unpersist();

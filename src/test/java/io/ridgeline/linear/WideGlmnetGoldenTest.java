@@ -47,9 +47,10 @@ class WideGlmnetGoldenTest {
   private static final int P = 400;
   private static final double TOLERANCE = 2e-9;
 
-  @ParameterizedTest(name = "{0} α={1}")
-  @CsvSource({"gaussian, 1", "gaussian, 0.5", "binomial, 1"})
-  void pathsMatchGlmnet(String family, double alpha) throws IOException {
+  @ParameterizedTest(name = "{0} α={1} in-task={2}")
+  @CsvSource({"gaussian, 1, false", "gaussian, 0.5, false", "binomial, 1, false",
+      "gaussian, 1, true", "gaussian, 0.5, true", "binomial, 1, true"})
+  void pathsMatchGlmnet(String family, double alpha, boolean inTask) throws IOException {
     boolean binomial = family.equals("binomial");
     List<String> yw = Files.readAllLines(DIR.resolve("yw.csv"));
     int n = yw.size() - 1;
@@ -100,7 +101,7 @@ class WideGlmnetGoldenTest {
       points.add(new GridPoint(points.size(), alpha, binomial ? lambda / Math.sqrt(c) : lambda));
     }
     WideEngine engine = new WideEngine(WideData.spec(binomial, true, true), P, binomial ? 2 : 0,
-        WideData.runner("wide-golden"), System.out::println, 1L << 24, 4096);
+        WideData.runner("wide-golden"), System.out::println, 1L << 24, 4096, inTask);
     List<FittedModel> fits = engine.fitAll(folded, points);
     int i = 0;
     for (Map<Integer, Double> expected : golden.values()) {
@@ -113,7 +114,7 @@ class WideGlmnetGoldenTest {
         double o = ours.get(j + 1).value();
         worst = Math.max(worst, Math.abs(o - g) / Math.max(Math.abs(g), 0.01 * largest));
       }
-      System.out.printf("wide %s α=%s glmnet λ=%.6g: %d non-zero, largest relative difference %.2e%n", family, alpha,
+      System.out.printf("%s α=%s glmnet λ=%.6g: %d non-zero, largest relative difference %.2e%n", engine.name(), alpha,
           points.get(i).lambda() * (binomial ? Math.sqrt(c) : 1), fits.get(i).nonzero(), worst);
       assertTrue(worst <= TOLERANCE, points.get(i).label() + ": " + worst);
       i++;

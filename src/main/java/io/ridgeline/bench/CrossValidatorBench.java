@@ -15,7 +15,7 @@ import io.ridgeline.cv.FoldedData;
 import io.ridgeline.data.DatasetLoader;
 import io.ridgeline.data.LabeledData;
 import io.ridgeline.job.SweepJob;
-import io.ridgeline.linear.LambdaMax;
+import io.ridgeline.glm.LambdaMax;
 import io.ridgeline.sweep.Grid;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -3,6 +3,6 @@
  * input ({@link io.ridgeline.bench.CrossValidatorBench}, its generated data {@link io.ridgeline.bench.SyntheticData},
  * its glmnet side {@link io.ridgeline.bench.GlmnetSide} running {@code jobs/bench-glmnet.R}), and Ridgeline's MLP against
  * {@code MultilayerPerceptronClassifier} ({@link io.ridgeline.bench.MlpBench}, which imports {@code mlp}). Imports {@code job}, {@code config}, {@code data},
- * {@code cv}, and {@code linear} and {@code sweep} for λ_max and the λ path.
+ * {@code cv}, and {@code glm} and {@code sweep} for λ_max and the λ path.
  */
 package io.ridgeline.bench;

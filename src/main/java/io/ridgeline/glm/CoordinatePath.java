@@ -32,6 +32,8 @@ import java.util.Arrays;
  */
 final class CoordinatePath {
   private static final double DESCENT_TOLERANCE = 1e-13;
+  /** The loosest inner tolerance of a Newton step (see {@link #innerTolerance}). */
+  private static final double LOOSEST_INNER = 1e-6;
   private static final double KKT_SLACK = 1e-11;
   private static final int MAX_NEWTON = 500;
   private static final int MAX_HALVINGS = 60;
@@ -132,7 +134,7 @@ final class CoordinatePath {
       long before = sweeps;
       capped = false;
       while (true) {
-        descend(beta, l1, l2, (j, b) -> gaussianUpdate(j, b, u, state, l1, l2));
+        descend(beta, DESCENT_TOLERANCE, (j, b) -> gaussianUpdate(j, b, u, state, l1, l2));
         gaussianGradient(u, state[0], gradient);
         if (capped || !addViolators(beta, gradient, l1)) break;
       }
@@ -196,6 +198,7 @@ final class CoordinatePath {
       double lastStep = Double.NaN;
       double rate = 1;
       boolean verifying = false;
+      boolean tight = false;
       System.arraycopy(beta, 0, accepted, 0, p);
       double acceptedB0 = b0;
       double acceptedF = loss / weight + penalty(beta, lambda, alpha);
@@ -211,7 +214,8 @@ final class CoordinatePath {
         if (steps >= MAX_NEWTON || capped) break;
         steps++;
         // The Newton step on C from (b0, beta): the quadratic's minimizer in next, its intercept move.
-        double db0 = newtonStep(beta, next, v, r, s, l1, l2);
+        double inner = tight ? DESCENT_TOLERANCE : innerTolerance(lastStep);
+        double db0 = newtonStep(beta, next, v, r, s, l1, l2, inner);
         double move = 0;
         double meanMove = 0;
         for (int a = 0; a < size; a++) {
@@ -251,6 +255,11 @@ final class CoordinatePath {
         if (!Double.isNaN(lastStep) && lastStep > 0) rate = Math.max(1, step / (lastStep * lastStep));
         lastStep = step;
         verifying = rate * step * step <= LogisticEngine.PREDICTED_ERROR || step <= DESCENT_TOLERANCE;
+        if (verifying && inner > DESCENT_TOLERANCE) {
+          // Converged by a loosely solved step: one more with the quadratic solved fully decides.
+          verifying = false;
+          tight = true;
+        }
       }
       if (!optimal) binomialGradient(r, gradient);
       fits[l] = fit(beta, b0, steps, optimal);
@@ -263,7 +272,8 @@ final class CoordinatePath {
    * The proximal Newton step's quadratic minimized over C by coordinate descent from β (into {@code
    * next}); returns the intercept's move.
    */
-  private double newtonStep(double[] beta, double[] next, double[] v, double[] r, double[] s, double l1, double l2) {
+  private double newtonStep(double[] beta, double[] next, double[] v, double[] r, double[] s, double l1, double l2,
+      double tolerance) {
     double weight = set.weight;
     double vSum = 0;
     double rSum = 0;
@@ -280,7 +290,7 @@ final class CoordinatePath {
     }
     double[] c = {0};
     double total = vSum;
-    descend(next, l1, l2, (j, b) -> {
+    descend(next, tolerance, (j, b) -> {
       double g = 0;
       for (int e = x.start[j]; e < x.start[j + 1]; e++) g += x.value[e] * s[x.row[e]];
       g = (g + c[0] * total * mu[j]) / weight;
@@ -406,6 +416,7 @@ final class CoordinatePath {
       int cycles = 0;
       double lastStep = Double.NaN;
       boolean verifying = false;
+      boolean tight = false;
       boolean optimal = false;
       double f = loss / weight + penalty(beta, lambda, alpha);
       while (true) {
@@ -419,6 +430,7 @@ final class CoordinatePath {
         if (cycles >= MAX_NEWTON * 4 || capped) break;
         cycles++;
         double step = 0;
+        double inner = tight ? DESCENT_TOLERANCE : innerTolerance(lastStep);
         for (int k = 0; k < kk; k++) {
           for (int i = 0; i < n; i++) {
             double pk = prob[k][i];
@@ -428,7 +440,7 @@ final class CoordinatePath {
           double[] bk = beta[k];
           for (int a = 0; a < size; a++) accepted[working[a]] = bk[working[a]];
           double acceptedB0 = b0[k];
-          double db0 = newtonStep(bk, next, v, r, s, l1, l2);
+          double db0 = newtonStep(bk, next, v, r, s, l1, l2, inner);
           double move = 0;
           for (int a = 0; a < size; a++) bk[working[a]] = next[working[a]];
           b0[k] += db0;
@@ -483,6 +495,10 @@ final class CoordinatePath {
         double rho = Double.isNaN(lastStep) || lastStep == 0 ? 1 : step / lastStep;
         lastStep = step;
         verifying = step <= DESCENT_TOLERANCE || (rho < 1 && step * rho / (1 - rho) <= LogisticEngine.PREDICTED_ERROR);
+        if (verifying && inner > DESCENT_TOLERANCE) {
+          verifying = false;
+          tight = true;
+        }
       }
       if (!optimal) multinomialGradient(prob, gradient, strongest);
       fits[l] = fit(beta, b0, cycles, optimal);
@@ -551,8 +567,8 @@ final class CoordinatePath {
    * Coordinate descent over C: a sweep over C, then over its non-zero coefficients until they settle,
    * until a sweep over C moves nothing beyond the tolerance (or the sweep cap ends it: {@code capped}).
    */
-  private void descend(double[] beta, double l1, double l2, Update update) {
-    double tolerance = DESCENT_TOLERANCE * set.yScale;
+  private void descend(double[] beta, double move, Update update) {
+    double tolerance = move * set.yScale;
     int[] active = new int[Math.max(1, size)];
     while (true) {
       if (++sweeps > MAX_SWEEPS) {
@@ -575,6 +591,16 @@ final class CoordinatePath {
         if (largest <= tolerance) break;
       }
     }
+  }
+
+  /**
+   * The inner descent's tolerance for a Newton step (inexact Newton): loose while the steps are large,
+   * 1% of the last step squared (so quadratic convergence is kept), never below {@value #DESCENT_TOLERANCE}
+   * nor above {@value #LOOSEST_INNER}; the first step of a λ gets the loosest.
+   */
+  private static double innerTolerance(double lastStep) {
+    if (Double.isNaN(lastStep)) return LOOSEST_INNER;
+    return Math.max(DESCENT_TOLERANCE, Math.min(LOOSEST_INNER, 0.01 * lastStep * lastStep));
   }
 
   /**

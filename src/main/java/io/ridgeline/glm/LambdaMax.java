@@ -39,11 +39,31 @@ public final class LambdaMax {
     this.base = base;
   }
 
-  /** Gathers the moments in one pass over {@code rows} (columns features, label, weight first). */
+  /**
+   * Gathers the moments in one pass over {@code rows} (columns features, label, weight first). With an
+   * intercept g_j and σ_j are centred moments, unchanged by a shift of x_j or (linear) y, so the sums are
+   * taken around the first row's values (its stored features and, for linear, its label): an offset of
+   * 1e9 costs no digits. Without an intercept a shift would change the problem; the sums are raw.
+   */
   public static LambdaMax of(Dataset<Row> rows, ModelSpec spec, int numFeatures, int numClasses) {
+    int[] shiftIndex = new int[0];
+    double[] shiftValue = new double[0];
+    double yShift = 0;
+    if (spec.intercept()) {
+      java.util.List<Row> first = rows.limit(1).collectAsList();
+      if (!first.isEmpty()) {
+        org.apache.spark.ml.linalg.SparseVector s = ((Vector) first.get(0).get(0)).toSparse();
+        shiftIndex = s.indices();
+        shiftValue = s.values();
+        if (numClasses == 0) yShift = first.get(0).getDouble(1);
+      }
+    }
+    int[] index = shiftIndex;
+    double[] value = shiftValue;
+    double t = yShift;
     Moments m = rows.javaRDD().treeAggregate(
         new Moments(numFeatures, numClasses),
-        (acc, r) -> acc.add((Vector) r.get(0), r.getDouble(1), r.getDouble(2)),
+        (acc, r) -> acc.addShifted((Vector) r.get(0), index, value, r.getDouble(1) - t, r.getDouble(2)),
         Moments::merge);
     return new LambdaMax(base(m, spec));
   }

@@ -52,6 +52,38 @@ final class Moments implements Serializable {
     return this;
   }
 
+  /**
+   * Adds the row (x − s, y, w) for a shift s stored sparsely (indices ascending, values): x's entries and
+   * s's merged, so a sparse row's implicit zeros become −s_j where s_j ≠ 0 and stay implicit elsewhere.
+   */
+  Moments addShifted(Vector x, int[] shiftIndex, double[] shiftValue, double y, double w) {
+    if (shiftIndex.length == 0) return add(x, y, w);
+    sumW += w;
+    sumW2 += w * w;
+    sumWY += w * y;
+    int k = numClasses > 0 ? (int) y : -1;
+    if (k >= 0) classW[k] += w;
+    boolean perClass = numClasses > 2;
+    int[] idx = x instanceof SparseVector sv ? sv.indices() : null;
+    double[] v = x instanceof SparseVector sv ? sv.values() : ((DenseVector) x).values();
+    int stored = idx == null ? p : idx.length;
+    int a = 0;
+    int b = 0;
+    while (a < stored || b < shiftIndex.length) {
+      int ja = a < stored ? (idx == null ? a : idx[a]) : Integer.MAX_VALUE;
+      int jb = b < shiftIndex.length ? shiftIndex[b] : Integer.MAX_VALUE;
+      if (ja < jb) {
+        accumulate(ja, v[a++], y, w, k, perClass);
+      } else if (jb < ja) {
+        accumulate(jb, -shiftValue[b++], y, w, k, perClass);
+      } else {
+        double d = v[a++] - shiftValue[b++];
+        if (d != 0) accumulate(ja, d, y, w, k, perClass);
+      }
+    }
+    return this;
+  }
+
   private void accumulate(int j, double xj, double y, double w, int k, boolean perClass) {
     double wx = w * xj;
     sumWX[j] += wx;

@@ -243,6 +243,49 @@ class HostileDataTest {
         engine, l, f);
   }
 
+  /**
+   * Item 2 for λ paths: λ_max (which places {@code sweep.lambda.path}) from sums around the first row's
+   * values, so an offset moves it by rounding only — for the label + 1e9 (linear), a feature + 1e6
+   * (linear, binomial, multinomial). The raw-moment formula it replaced is printed beside it.
+   */
+  @ParameterizedTest(name = "{0} · {1} + {2}")
+  @CsvSource({"linear, progression, 1e9", "linear, bmi, 1e6", "binomial, mean_radius, 1e6",
+      "multinomial, alcohol, 1e6"})
+  void lambdaMaxIgnoresOffsets(String family, String column, String offset) throws IOException {
+    String sample = switch (family) {
+      case "linear" -> "diabetes.csv";
+      case "binomial" -> "breast_cancer.csv";
+      default -> "wine.csv";
+    };
+    String label = switch (family) {
+      case "linear" -> "progression";
+      case "binomial" -> "malignant";
+      default -> "cultivar";
+    };
+    String features = switch (family) {
+      case "linear" -> DIABETES_FEATURES;
+      case "binomial" -> BREAST_FEATURES;
+      default -> WINE_FEATURES;
+    };
+    String kind = family.equals("linear") ? "linear" : "logistic";
+    double[] ours = new double[2];
+    double[] raw = new double[2];
+    for (int shifted = 0; shifted < 2; shifted++) {
+      io.ridgeline.config.SweepSpec spec = Samples.spec(yaml(kind, data(sample, shifted == 0 ? Map.of()
+          : Map.of(column, offset)), label, features));
+      io.ridgeline.data.LabeledData d = io.ridgeline.data.DatasetLoader.load(TestSpark.session(), spec);
+      ours[shifted] = LambdaMax.of(d.frame(), spec.model(), d.numFeatures(), d.numClasses()).at(1);
+      Moments m = d.frame().javaRDD().treeAggregate(new Moments(d.numFeatures(), d.numClasses()),
+          (acc, r) -> acc.add((org.apache.spark.ml.linalg.Vector) r.get(0), r.getDouble(1), r.getDouble(2)),
+          Moments::merge);
+      raw[shifted] = LambdaMax.base(m, spec.model());
+    }
+    double moved = Math.abs(ours[1] - ours[0]) / ours[0];
+    System.out.printf("λ_max, %s, %s + %s: moves %.1e relative (raw moments: %.1e)%n", family, column, offset, moved,
+        Math.abs(raw[1] - raw[0]) / raw[0]);
+    assertTrue(moved <= 1e-9, "λ_max moved by " + moved);
+  }
+
   /** Item 2 for logistic: a feature + 1e6 (binomial and multinomial) changes nothing beyond 1e−9. */
   @ParameterizedTest(name = "{0} · {1}")
   @CsvSource({"binomial, auto", "binomial, mllib", "multinomial, auto", "multinomial, mllib"})

@@ -61,11 +61,12 @@ class EnginePlanTest {
     // 10M rows × 50 dense features: 6 GB a task; the dense engine still serves it first.
     assertEquals("gaussian-dense", EnginePlan.choose(new EnginePlan.Shape(true, 50, 0, 5, 3, true, 10_000_000,
         500_000_000, 256L << 20), GB).engine());
-    // Binomial on dense rows: the dense engine's Hessian costs p²/2 a row, descent ~10 sweeps of p.
-    assertEquals("cd-binomial", EnginePlan.choose(new EnginePlan.Shape(false, 300, 2, 5, 3, true, 50_000,
+    // Binomial on sparse rows within the dense budget: in-task where 200·(stored a row) < p²; dense rows
+    // (correlated columns make descent slow) stay with the dense engine.
+    assertEquals("cd-binomial", EnginePlan.choose(new EnginePlan.Shape(false, 1000, 2, 5, 3, true, 50_000,
+        1_000_000, 256L << 20), GB).engine());
+    assertEquals("logistic-dense", EnginePlan.choose(new EnginePlan.Shape(false, 300, 2, 5, 3, true, 50_000,
         15_000_000, 256L << 20), GB).engine());
-    assertEquals("logistic-dense", EnginePlan.choose(new EnginePlan.Shape(false, 150, 2, 5, 3, true, 50_000,
-        7_500_000, 256L << 20), GB).engine());
     EnginePlan tight = EnginePlan.choose(new EnginePlan.Shape(false, 20_000, 2, 5, 2, false, 50_000, 1_500_000,
         8L << 20), GB);
     assertEquals("wide-binomial", tight.engine(), tight.line());

@@ -283,7 +283,7 @@ class HostileDataTest {
     double moved = Math.abs(ours[1] - ours[0]) / ours[0];
     System.out.printf("λ_max, %s, %s + %s: moves %.1e relative (raw moments: %.1e)%n", family, column, offset, moved,
         Math.abs(raw[1] - raw[0]) / raw[0]);
-    assertTrue(moved <= 1e-9, "λ_max moved by " + moved);
+    assertTrue(moved <= 5e-12, "λ_max moved by " + moved);   // measured ≤ 4.7e−13
   }
 
   /** Item 2 for logistic: a feature + 1e6 (binomial and multinomial) changes nothing beyond 1e−9. */

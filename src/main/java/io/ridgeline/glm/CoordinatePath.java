@@ -22,7 +22,9 @@ import java.util.Arrays;
  * the Newton quadratic in the step is minimized with b₀ profiled out by v-weighted centring: m_j =
  * Σv x_ij / Σv, a_j = (1/W)(Σv x_ij² − Σv·m_j²), the working residual s = r − v·Δη kept as s' + v·c
  * (s' updated over column j's entries, c += δm_j), so g_j = (1/W)(Σ x_ij s'_i + c·Σv·m_j). A step that
- * raises the objective is halved towards the last accepted point; a λ is solved when Newton's
+ * raises the objective is halved towards the last accepted point. Each step's quadratic is solved
+ * inexactly ({@link #innerTolerance}: 1% of the last step squared, at most 1e−6), and a step that predicts
+ * convergence is followed by one solved fully before the point is checked. A λ is solved when Newton's
  * predicted error C·d² ({@link LogisticEngine#PREDICTED_ERROR}, d the step in fitted values) is small and
  * no feature at 0 violates its KKT condition |∇_j| ≤ λαπ_j (+1e−11·σ_j·σ_y).
  *

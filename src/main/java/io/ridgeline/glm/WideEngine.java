@@ -19,9 +19,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.classification.LogisticRegression;
-import org.apache.spark.ml.classification.LogisticRegressionModel;
-import org.apache.spark.ml.linalg.DenseMatrix;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.LinearRegression;
@@ -30,12 +27,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The wide engines (gaussian and binomial) as a sweep {@link Engine}: sparse row storage
+ * The wide engines (gaussian, binomial; multinomial in-task) as a sweep {@link Engine}: sparse row storage
  * ({@link SparseBlocks}), a path solver for every (training set, α) model — the k fold training sets and
  * all rows, so the full-data fits come from the same work — either the batched working-set passes
  * ({@link WidePath}: {@code wide-*}) or, where one training set fits one task, coordinate descent in
- * that task ({@link CoordinatePaths}: {@code cd-*}) — and one scoring pass for every model of every fold ({@link WidePass#score}; binomial AUC exactly by a
- * distributed sort in a second, {@link WidePass#auc}). Three passes besides
+ * that task ({@link CoordinatePaths}: {@code cd-*}) — and one scoring pass for every model of every
+ * fold ({@link WidePass#score}; binomial AUC exactly by a distributed sort in a second,
+ * {@link WidePass#auc}). Three passes besides
  * the solver's: the layout (means, stored entries per feature), the blocks with their moments.
  *
  * <p>Driver memory: per model its β and gradient over p and its working set's Hessian; nothing grows
@@ -58,7 +56,7 @@ public final class WideEngine implements Engine {
   private final boolean inTask;
 
   /**
-   * @param numClasses 0 (linear) or 2 (binomial)
+   * @param numClasses 0 (linear), 2 (binomial) or K ≥ 3 (multinomial, in-task only)
    * @param passBudget doubles one pass may return
    * @param maxWorking the largest working set of one model
    */

@@ -38,15 +38,20 @@ final class LinearPredictor implements Predictor {
       out[0] = 1 - p1;
       out[1] = p1;
     } else if (numClasses > 2) {
-      double max = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < rows; k++) max = Math.max(max, out[k]);
-      double sum = 0;
-      for (int k = 0; k < rows; k++) {
-        out[k] = Math.exp(out[k] - max);
-        sum += out[k];
-      }
-      for (int k = 0; k < rows; k++) out[k] /= sum;
+      softmax(out, rows);
     }
+  }
+
+  /** The first {@code k} margins in {@code out} become class probabilities (softmax, shifted by their max). */
+  static void softmax(double[] out, int k) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < k; c++) max = Math.max(max, out[c]);
+    double sum = 0;
+    for (int c = 0; c < k; c++) {
+      out[c] = Math.exp(out[c] - max);
+      sum += out[c];
+    }
+    for (int c = 0; c < k; c++) out[c] /= sum;
   }
 
   private double dot(int offset, Vector x) {

@@ -989,19 +989,12 @@ public final class LogisticEngine implements Engine {
       out[1] = p1;
       return;
     }
-    double max = Double.NEGATIVE_INFINITY;
     for (int s = 0; s < sets; s++) {
       int cc = co + s * (p + 1);
       double eta = c[cc + p];
       for (int j = 0; j < p; j++) eta += c[cc + j] * x[i * p + j];
       out[s] = eta;
-      max = Math.max(max, eta);
     }
-    double sum = 0;
-    for (int s = 0; s < sets; s++) {
-      out[s] = Math.exp(out[s] - max);
-      sum += out[s];
-    }
-    for (int s = 0; s < sets; s++) out[s] /= sum;
+    LinearPredictor.softmax(out, sets);
   }
 }

@@ -34,11 +34,7 @@ final class Moments implements Serializable {
   }
 
   Moments add(Vector x, double y, double w) {
-    sumW += w;
-    sumW2 += w * w;
-    sumWY += w * y;
-    int k = numClasses > 0 ? (int) y : -1;
-    if (k >= 0) classW[k] += w;
+    int k = addRow(y, w);
     boolean perClass = numClasses > 2;
     if (x instanceof DenseVector d) {
       double[] v = d.values();
@@ -58,11 +54,7 @@ final class Moments implements Serializable {
    */
   Moments addShifted(Vector x, int[] shiftIndex, double[] shiftValue, double y, double w) {
     if (shiftIndex.length == 0) return add(x, y, w);
-    sumW += w;
-    sumW2 += w * w;
-    sumWY += w * y;
-    int k = numClasses > 0 ? (int) y : -1;
-    if (k >= 0) classW[k] += w;
+    int k = addRow(y, w);
     boolean perClass = numClasses > 2;
     int[] idx = x instanceof SparseVector sv ? sv.indices() : null;
     double[] v = x instanceof SparseVector sv ? sv.values() : ((DenseVector) x).values();
@@ -82,6 +74,16 @@ final class Moments implements Serializable {
       }
     }
     return this;
+  }
+
+  /** The row's weight and label sums; returns its class (−1 for regression). */
+  private int addRow(double y, double w) {
+    sumW += w;
+    sumW2 += w * w;
+    sumWY += w * y;
+    int k = numClasses > 0 ? (int) y : -1;
+    if (k >= 0) classW[k] += w;
+    return k;
   }
 
   private void accumulate(int j, double xj, double y, double w, int k, boolean perClass) {

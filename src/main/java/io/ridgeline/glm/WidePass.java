@@ -198,7 +198,6 @@ final class WidePass {
   private static void softmax(Models models, int m, int classes, int width, int[] inUnion, SparseBlocks.Block b, int i,
       double[] out) {
     double[] beta = models.beta()[m];
-    double max = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < classes; k++) {
       double eta = models.intercept()[m * classes + k];
       for (int x = b.rowStart()[i]; x < b.rowStart()[i + 1]; x++) {
@@ -206,14 +205,8 @@ final class WidePass {
         if (u >= 0) eta += beta[k * width + u] * b.value()[x];
       }
       out[k] = eta;
-      max = Math.max(max, eta);
     }
-    double sum = 0;
-    for (int k = 0; k < classes; k++) {
-      out[k] = Math.exp(out[k] - max);
-      sum += out[k];
-    }
-    for (int k = 0; k < classes; k++) out[k] /= sum;
+    LinearPredictor.softmax(out, classes);
   }
 
   /** As {@link LinearPredictor} (and MLlib's model): p₁ = 1/(1 + e^−η). */

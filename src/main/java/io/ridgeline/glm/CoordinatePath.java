@@ -23,19 +23,22 @@ import java.util.Arrays;
  * Σv x_ij / Σv, a_j = (1/W)(Σv x_ij² − Σv·m_j²), the working residual s = r − v·Δη kept as s' + v·c
  * (s' updated over column j's entries, c += δm_j), so g_j = (1/W)(Σ x_ij s'_i + c·Σv·m_j). A step that
  * raises the objective is halved towards the last accepted point. Each step's quadratic is solved
- * inexactly ({@link #innerTolerance}: 1% of the last step squared, at most 1e−6), and a step that predicts
+ * inexactly ({@link #innerTolerance}: 10% of the last step squared, at most 1e−2), and a step that predicts
  * convergence is followed by one solved fully before the point is checked. A λ is solved when Newton's
  * predicted error C·d² ({@link LogisticEngine#PREDICTED_ERROR}, d the step in fitted values) is small and
  * no feature at 0 violates its KKT condition |∇_j| ≤ λαπ_j (+1e−11·σ_j·σ_y).
  *
  * <p>Descent on the working set C (the active features and the strong set {|∇_j| &gt; α(2λ − λ_prev)π_j},
  * grown by KKT violators): a sweep over C, then sweeps over its non-zero coefficients until no move
- * exceeds 1e−13·σ_y (|δ_j|·σ_j), then a sweep over C again, until a sweep over C moves nothing.
+ * exceeds 1e−13·σ_y (|δ_j|·σ_j), then a sweep over C again, until a sweep over C moves nothing. The
+ * sweeps over the non-zero coefficients are Anderson-extrapolated ({@link AndersonExtrapolation}, kept
+ * when the objective falls), as are a multinomial path's cycles: where the active set is nearly as large
+ * as the rows (the quadratic ill-conditioned) descent alone needs hundreds of sweeps a λ.
  */
 final class CoordinatePath {
   private static final double DESCENT_TOLERANCE = 1e-13;
   /** The loosest inner tolerance of a Newton step (see {@link #innerTolerance}). */
-  private static final double LOOSEST_INNER = 1e-6;
+  private static final double LOOSEST_INNER = 1e-2;
   private static final double KKT_SLACK = 1e-11;
   private static final int MAX_NEWTON = 500;
   private static final int MAX_HALVINGS = 60;
@@ -65,7 +68,21 @@ final class CoordinatePath {
   private int size;
   private final boolean[] in;
   private long sweeps;
+  private long extrapolations;
   private boolean capped;
+  private final AndersonExtrapolation anderson = new AndersonExtrapolation(AndersonExtrapolation.DEPTH);
+  /** Multinomial: the extrapolation of whole cycles, over a layout of C's length. */
+  private final AndersonExtrapolation cycles = new AndersonExtrapolation(AndersonExtrapolation.DEPTH);
+  private int cycleLength = -1;
+  private int[] cycleSupport;
+  private double[] cyclePoint;
+  private double[] cycleSaved;
+  /** Multinomial: exp(η_ik − c_i) and the rows' references c_i (see {@link #softmax}). */
+  private double[][] exps;
+  private double[] reference;
+  private double[] saved = new double[0];
+  /** A row-length scratch vector (fitted-value changes in a reset). */
+  private final double[] scratch;
 
   private CoordinatePath(TrainingColumns x, TrainingSet set, int classes, boolean intercept) {
     this.x = x;
@@ -79,6 +96,7 @@ final class CoordinatePath {
     curvature = new double[p];
     working = new int[64];
     in = new boolean[p];
+    scratch = new double[n];
   }
 
   /** Solutions [α path][λ index] along each path (λ decreasing), warm-started down each. */
@@ -136,7 +154,20 @@ final class CoordinatePath {
       long before = sweeps;
       capped = false;
       while (true) {
-        descend(beta, DESCENT_TOLERANCE, (j, b) -> gaussianUpdate(j, b, u, state, l1, l2));
+        descend(beta, DESCENT_TOLERANCE, new Descent() {
+          @Override
+          public double update(int j, double[] b) {
+            return gaussianUpdate(j, b, u, state, l1, l2);
+          }
+
+          @Override
+          public double reset(double[] b) {
+            state[0] = gaussianResiduals(b, u);
+            double loss = 0;
+            for (int i = 0; i < n; i++) loss += x.w[i] * sq(u[i] - state[0]);
+            return loss / (2 * weight) + elasticNet(b, l1, l2);
+          }
+        });
         gaussianGradient(u, state[0], gradient);
         if (capped || !addViolators(beta, gradient, l1)) break;
       }
@@ -146,19 +177,41 @@ final class CoordinatePath {
     return fits;
   }
 
+  /** u = y − Xβ over C's columns; returns ū (0 without intercept). */
+  private double gaussianResiduals(double[] beta, double[] u) {
+    System.arraycopy(x.y, 0, u, 0, n);
+    for (int a = 0; a < size; a++) {
+      int j = working[a];
+      double b = beta[j];
+      if (b == 0) continue;
+      for (int e = x.start[j]; e < x.start[j + 1]; e++) u[x.row[e]] -= b * x.value[e];
+    }
+    if (!intercept) return 0;
+    double ubar = 0;
+    for (int i = 0; i < n; i++) ubar += x.w[i] * u[i];
+    return ubar / set.weight;
+  }
+
   /** ∇_j of the smooth part's negative at the current point: (1/W)Σw x_ij u_i − μ_j ū, every j. */
   private void gaussianGradient(double[] u, double ubar, double[] gradient) {
     for (int j = 0; j < p; j++) {
-      double s = 0;
-      for (int e = x.start[j]; e < x.start[j + 1]; e++) s += x.w[x.row[e]] * x.value[e] * u[x.row[e]];
-      gradient[j] = s / set.weight - mu[j] * ubar;
+      gradient[j] = weightedDot(j, u) / set.weight - mu[j] * ubar;
     }
   }
 
-  private double gaussianUpdate(int j, double[] beta, double[] u, double[] ubar, double l1, double l2) {
+  /** Σ w_i x_ij u_i over column j's entries (the weights' loads skipped when all are 1). */
+  private double weightedDot(int j, double[] u) {
     double s = 0;
-    for (int e = x.start[j]; e < x.start[j + 1]; e++) s += x.w[x.row[e]] * x.value[e] * u[x.row[e]];
-    double g = s / set.weight - mu[j] * ubar[0];
+    if (x.unitWeights) {
+      for (int e = x.start[j]; e < x.start[j + 1]; e++) s += x.value[e] * u[x.row[e]];
+    } else {
+      for (int e = x.start[j]; e < x.start[j + 1]; e++) s += x.w[x.row[e]] * x.value[e] * u[x.row[e]];
+    }
+    return s;
+  }
+
+  private double gaussianUpdate(int j, double[] beta, double[] u, double[] ubar, double l1, double l2) {
+    double g = weightedDot(j, u) / set.weight - mu[j] * ubar[0];
     double old = beta[j];
     double denominator = curvature[j] + l2 * sq(set.penalty[j]);
     if (!(denominator > 0)) return 0;
@@ -292,20 +345,46 @@ final class CoordinatePath {
     }
     double[] c = {0};
     double total = vSum;
-    descend(next, tolerance, (j, b) -> {
-      double g = 0;
-      for (int e = x.start[j]; e < x.start[j + 1]; e++) g += x.value[e] * s[x.row[e]];
-      g = (g + c[0] * total * mu[j]) / weight;
-      double old = b[j];
-      double denominator = curvature[j] + l2 * sq(set.penalty[j]);
-      if (!(denominator > 0)) return 0;   // every row of the column at p = 0 or 1
-      double updated = threshold(g + curvature[j] * old, l1 * set.penalty[j]) / denominator;
-    double delta = updated - old;
-      if (delta == 0) return 0;
-      b[j] = updated;
-      for (int e = x.start[j]; e < x.start[j + 1]; e++) s[x.row[e]] -= delta * v[x.row[e]] * x.value[e];
-      c[0] += delta * mu[j];
-      return Math.abs(delta) * set.sigma[j];
+    descend(next, tolerance, new Descent() {
+      @Override
+      public double update(int j, double[] b) {
+        double g = 0;
+        for (int e = x.start[j]; e < x.start[j + 1]; e++) g += x.value[e] * s[x.row[e]];
+        g = (g + c[0] * total * mu[j]) / weight;
+        double old = b[j];
+        double denominator = curvature[j] + l2 * sq(set.penalty[j]);
+        if (!(denominator > 0)) return 0;   // every row of the column at p = 0 or 1
+        double updated = threshold(g + curvature[j] * old, l1 * set.penalty[j]) / denominator;
+        double delta = updated - old;
+        if (delta == 0) return 0;
+        b[j] = updated;
+        for (int e = x.start[j]; e < x.start[j + 1]; e++) s[x.row[e]] -= delta * v[x.row[e]] * x.value[e];
+        c[0] += delta * mu[j];
+        return Math.abs(delta) * set.sigma[j];
+      }
+
+      /** s' = r − v·(δb₀ + XΔ), c = Σ Δ_j m_j; the quadratic (1/W)Σ(−r Δη + ½vΔη²) at Δη = δb₀ + XΔ − c. */
+      @Override
+      public double reset(double[] b) {
+        double[] dEta = scratch;
+        Arrays.fill(dEta, 0);
+        double shift = 0;
+        for (int a = 0; a < size; a++) {
+          int j = working[a];
+          double d = b[j] - beta[j];
+          if (d == 0) continue;
+          shift += d * mu[j];
+          for (int e = x.start[j]; e < x.start[j + 1]; e++) dEta[x.row[e]] += d * x.value[e];
+        }
+        c[0] = shift;
+        double q = 0;
+        for (int i = 0; i < n; i++) {
+          s[i] = r[i] - v[i] * (db0 + dEta[i]);
+          double de = db0 + dEta[i] - shift;
+          q += de * (0.5 * v[i] * de - r[i]);
+        }
+        return q / weight + elasticNet(b, l1, l2);
+      }
     });
     return intercept ? db0 - c[0] : 0;
   }
@@ -358,16 +437,21 @@ final class CoordinatePath {
     }
   }
 
-  private double penalty(double[] beta, double lambda, double alpha) {
-    double l1 = 0;
-    double l2 = 0;
+  /** l1·Σπ_j|β_j| + (l2/2)·Σπ_j²β_j² over C. */
+  private double elasticNet(double[] beta, double l1, double l2) {
+    double a1 = 0;
+    double a2 = 0;
     for (int a = 0; a < size; a++) {
       int j = working[a];
       double pb = set.penalty[j] * beta[j];
-      l1 += Math.abs(pb);
-      l2 += pb * pb;
+      a1 += Math.abs(pb);
+      a2 += pb * pb;
     }
-    return lambda * (alpha * l1 + 0.5 * (1 - alpha) * set.l2Scale * l2);
+    return l1 * a1 + 0.5 * l2 * a2;
+  }
+
+  private double penalty(double[] beta, double lambda, double alpha) {
+    return elasticNet(beta, lambda * alpha, lambda * (1 - alpha) * set.l2Scale);
   }
 
   // ---------------------------------------------------------------- multinomial
@@ -432,7 +516,7 @@ final class CoordinatePath {
         if (cycles >= MAX_NEWTON * 4 || capped) break;
         cycles++;
         double step = 0;
-        double inner = tight ? DESCENT_TOLERANCE : innerTolerance(lastStep);
+        double inner = tight ? DESCENT_TOLERANCE : cycleTolerance(lastStep);
         for (int k = 0; k < kk; k++) {
           for (int i = 0; i < n; i++) {
             double pk = prob[k][i];
@@ -449,7 +533,7 @@ final class CoordinatePath {
           double fNew = Double.NaN;
           for (int halving = 0; halving <= MAX_HALVINGS; halving++) {
             margins(bk, b0[k], eta[k]);
-            loss = softmax(eta, prob);
+            loss = softmaxAfter(k, eta, prob);
             fNew = loss / weight + penalty(beta, lambda, alpha);
             if (fNew <= f + 1e-12 * Math.abs(f)) break;
             for (int a = 0; a < size; a++) bk[working[a]] = 0.5 * (bk[working[a]] + accepted[working[a]]);
@@ -460,7 +544,7 @@ final class CoordinatePath {
             for (int a = 0; a < size; a++) bk[working[a]] = accepted[working[a]];
             b0[k] = acceptedB0;
             margins(bk, b0[k], eta[k]);
-            loss = softmax(eta, prob);
+            loss = softmaxAfter(k, eta, prob);
             fNew = loss / weight + penalty(beta, lambda, alpha);
           }
           f = fNew;
@@ -501,6 +585,11 @@ final class CoordinatePath {
           verifying = false;
           tight = true;
         }
+        if (!verifying && !tight && extrapolateCycles(beta, b0, eta, prob, f, lambda, alpha)) {
+          loss = softmax(eta, prob);
+          f = loss / weight + penalty(beta, lambda, alpha);
+          lastStep = Double.NaN;   // the next cycle's rate is not descent's
+        }
       }
       if (!optimal) multinomialGradient(prob, gradient, strongest);
       fits[l] = fit(beta, b0, cycles, optimal);
@@ -509,21 +598,103 @@ final class CoordinatePath {
     return fits;
   }
 
-  /** Class probabilities from the margins (stable softmax); returns Σw(log Σ_k e^{η_k} − η_y). */
+  /**
+   * Records the cycle's point (every class's coefficients on C and intercepts) and, every
+   * {@value AndersonExtrapolation#DEPTH} cycles, moves to the Anderson extrapolation of the last ones if
+   * its objective is below {@code f}; whether it moved. The margins and probabilities are those of the
+   * point kept.
+   */
+  private boolean extrapolateCycles(double[][] beta, double[] b0, double[][] eta, double[][] prob, double f,
+      double lambda, double alpha) {
+    int kk = classes;
+    int length = kk * size + kk;
+    if (length != cycleLength) {
+      cycles.clear();
+      cycleLength = length;
+      cycleSupport = new int[length];
+      for (int a = 0; a < length; a++) cycleSupport[a] = a;
+      cyclePoint = new double[length];
+      cycleSaved = new double[length];
+    }
+    pack(beta, b0, cyclePoint);
+    if (!cycles.record(cyclePoint, cycleSupport, length)) return false;
+    cycles.clear();
+    System.arraycopy(cyclePoint, 0, cycleSaved, 0, length);
+    boolean moved = cycles.extrapolate(cyclePoint, cycleSupport, length);
+    if (moved) {
+      unpack(cyclePoint, beta, b0);
+      for (int k = 0; k < kk; k++) margins(beta[k], b0[k], eta[k]);
+      moved = softmax(eta, prob) / set.weight + penalty(beta, lambda, alpha) < f;
+      if (moved) {
+        extrapolations++;
+      } else {
+        unpack(cycleSaved, beta, b0);
+        for (int k = 0; k < kk; k++) margins(beta[k], b0[k], eta[k]);
+        softmax(eta, prob);
+      }
+    }
+    cycles.record(moved ? cyclePoint : cycleSaved, cycleSupport, length);
+    return moved;
+  }
+
+  private void pack(double[][] beta, double[] b0, double[] out) {
+    int at = 0;
+    for (int k = 0; k < classes; k++) {
+      for (int a = 0; a < size; a++) out[at++] = beta[k][working[a]];
+      out[at++] = b0[k];
+    }
+  }
+
+  private void unpack(double[] in, double[][] beta, double[] b0) {
+    int at = 0;
+    for (int k = 0; k < classes; k++) {
+      for (int a = 0; a < size; a++) beta[k][working[a]] = in[at++];
+      b0[k] = in[at++];
+    }
+  }
+
+  /**
+   * Class probabilities from the margins (stable softmax: e_ik = exp(η_ik − c_i), c_i = max_k η_ik, kept
+   * for {@link #softmaxAfter}); returns Σw(log Σ_k e^{η_k} − η_y).
+   */
   private double softmax(double[][] eta, double[][] prob) {
-    double loss = 0;
     int kk = eta.length;
+    if (exps == null) {
+      exps = new double[kk][n];
+      reference = new double[n];
+    }
     for (int i = 0; i < n; i++) {
       double max = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < kk; k++) max = Math.max(max, eta[k][i]);
+      reference[i] = max;
+      for (int k = 0; k < kk; k++) exps[k][i] = Math.exp(eta[k][i] - max);
+    }
+    return normalize(eta, prob);
+  }
+
+  /**
+   * The same after only class c's margins changed: one exponential a row instead of K, around the
+   * reference c_i of the last full softmax; a full one where a new exponent leaves [−600, 600].
+   */
+  private double softmaxAfter(int c, double[][] eta, double[][] prob) {
+    double[] ec = exps[c];
+    double[] eta_c = eta[c];
+    for (int i = 0; i < n; i++) {
+      double z = eta_c[i] - reference[i];
+      if (!(Math.abs(z) <= 600)) return softmax(eta, prob);
+      ec[i] = Math.exp(z);
+    }
+    return normalize(eta, prob);
+  }
+
+  private double normalize(double[][] eta, double[][] prob) {
+    int kk = eta.length;
+    double loss = 0;
+    for (int i = 0; i < n; i++) {
       double sum = 0;
-      for (int k = 0; k < kk; k++) {
-        double e = Math.exp(eta[k][i] - max);
-        prob[k][i] = e;
-        sum += e;
-      }
-      for (int k = 0; k < kk; k++) prob[k][i] /= sum;
-      loss += x.w[i] * (max + Math.log(sum) - eta[(int) x.y[i]][i]);
+      for (int k = 0; k < kk; k++) sum += exps[k][i];
+      for (int k = 0; k < kk; k++) prob[k][i] = exps[k][i] / sum;
+      loss += x.w[i] * (reference[i] + Math.log(sum) - eta[(int) x.y[i]][i]);
     }
     return loss;
   }
@@ -560,16 +731,23 @@ final class CoordinatePath {
 
   // ---------------------------------------------------------------- shared
 
-  /** One coordinate's update on β: returns its move |δ_j|·σ_j. */
-  private interface Update {
-    double apply(int j, double[] beta);
+  /** A quadratic (or least-squares) problem over C that coordinate descent minimizes. */
+  private interface Descent {
+    /** One coordinate's update on β, its residuals kept up to date: returns its move |δ_j|·σ_j. */
+    double update(int j, double[] beta);
+
+    /** Recomputes the residuals from β (every non-zero coefficient is in C); returns the objective there. */
+    double reset(double[] beta);
   }
 
   /**
    * Coordinate descent over C: a sweep over C, then over its non-zero coefficients until they settle,
    * until a sweep over C moves nothing beyond the tolerance (or the sweep cap ends it: {@code capped}).
+   * On the non-zero coefficients every {@value AndersonExtrapolation#DEPTH} sweeps are extrapolated
+   * ({@link AndersonExtrapolation}); the extrapolated point is kept if its objective is lower, else the
+   * residuals are recomputed at the last iterate (which also clears their rounding drift).
    */
-  private void descend(double[] beta, double move, Update update) {
+  private void descend(double[] beta, double move, Descent problem) {
     double tolerance = move * set.yScale;
     int[] active = new int[Math.max(1, size)];
     while (true) {
@@ -578,31 +756,64 @@ final class CoordinatePath {
         return;
       }
       double largest = 0;
-      for (int a = 0; a < size; a++) largest = Math.max(largest, update.apply(working[a], beta));
+      for (int a = 0; a < size; a++) largest = Math.max(largest, problem.update(working[a], beta));
       if (largest <= tolerance) return;
       int count = 0;
       if (active.length < size) active = new int[size];
       for (int a = 0; a < size; a++) if (beta[working[a]] != 0) active[count++] = working[a];
+      anderson.clear();
+      anderson.record(beta, active, count);
+      double last = Double.NaN;
       while (true) {
         if (++sweeps > MAX_SWEEPS) {
           capped = true;
           return;
         }
-        largest = 0;
-        for (int a = 0; a < count; a++) largest = Math.max(largest, update.apply(active[a], beta));
-        if (largest <= tolerance) break;
+        double previous = last;
+        last = 0;
+        for (int a = 0; a < count; a++) last = Math.max(last, problem.update(active[a], beta));
+        if (last <= tolerance) break;
+        if (anderson.record(beta, active, count)) {
+          anderson.clear();
+          // Descent converging fast (ρ = last/previous) ends within DEPTH sweeps: nothing to gain.
+          double rate = last / previous;
+          if (rate < 1 && Math.log(tolerance / last) / Math.log(rate) <= AndersonExtrapolation.DEPTH) {
+            anderson.record(beta, active, count);
+            continue;
+          }
+          double current = problem.reset(beta);
+          if (saved.length < count) saved = new double[count];
+          for (int a = 0; a < count; a++) saved[a] = beta[active[a]];
+          if (anderson.extrapolate(beta, active, count) && problem.reset(beta) < current) {
+            extrapolations++;
+          } else {
+            for (int a = 0; a < count; a++) beta[active[a]] = saved[a];
+            problem.reset(beta);
+          }
+          anderson.record(beta, active, count);
+        }
       }
     }
   }
 
   /**
    * The inner descent's tolerance for a Newton step (inexact Newton): loose while the steps are large,
-   * 1% of the last step squared (so quadratic convergence is kept), never below {@value #DESCENT_TOLERANCE}
+   * 10% of the last step squared (so quadratic convergence is kept), never below {@value #DESCENT_TOLERANCE}
    * nor above {@value #LOOSEST_INNER}; the first step of a λ gets the loosest.
    */
   private static double innerTolerance(double lastStep) {
     if (Double.isNaN(lastStep)) return LOOSEST_INNER;
-    return Math.max(DESCENT_TOLERANCE, Math.min(LOOSEST_INNER, 0.01 * lastStep * lastStep));
+    return Math.max(DESCENT_TOLERANCE, Math.min(LOOSEST_INNER, 0.1 * lastStep * lastStep));
+  }
+
+  /**
+   * The inner tolerance of a multinomial cycle's class steps: 1% of the last cycle's step (cycles converge
+   * linearly, so there is no quadratic rate to keep, and solving one class's quadratic far beyond where the
+   * other classes stand is wasted), within the same bounds as {@link #innerTolerance}.
+   */
+  private static double cycleTolerance(double lastStep) {
+    if (Double.isNaN(lastStep)) return LOOSEST_INNER;
+    return Math.max(DESCENT_TOLERANCE, Math.min(LOOSEST_INNER, 0.01 * lastStep));
   }
 
   /**

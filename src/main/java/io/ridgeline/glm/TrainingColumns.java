@@ -17,6 +17,8 @@ final class TrainingColumns {
   final double[] value;
   final double[] y;
   final double[] w;
+  /** Whether every weight is 1 (the descent's loops then skip them). */
+  final boolean unitWeights;
 
   private TrainingColumns(int n, int p, int[] start, int[] row, double[] value, double[] y, double[] w) {
     this.n = n;
@@ -26,6 +28,9 @@ final class TrainingColumns {
     this.value = value;
     this.y = y;
     this.w = w;
+    boolean unit = true;
+    for (double wi : w) unit &= wi == 1;
+    unitWeights = unit;
   }
 
   /** The set's columns from {@code blocks} (iterated twice: counting, then filling). */

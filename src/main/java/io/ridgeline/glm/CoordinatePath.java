@@ -68,7 +68,6 @@ final class CoordinatePath {
   private int size;
   private final boolean[] in;
   private long sweeps;
-  private long extrapolations;
   private boolean capped;
   private final AndersonExtrapolation anderson = new AndersonExtrapolation(AndersonExtrapolation.DEPTH);
   /** Multinomial: the extrapolation of whole cycles, over a layout of C's length. */
@@ -625,9 +624,7 @@ final class CoordinatePath {
       unpack(cyclePoint, beta, b0);
       for (int k = 0; k < kk; k++) margins(beta[k], b0[k], eta[k]);
       moved = softmax(eta, prob) / set.weight + penalty(beta, lambda, alpha) < f;
-      if (moved) {
-        extrapolations++;
-      } else {
+      if (!moved) {
         unpack(cycleSaved, beta, b0);
         for (int k = 0; k < kk; k++) margins(beta[k], b0[k], eta[k]);
         softmax(eta, prob);
@@ -784,9 +781,7 @@ final class CoordinatePath {
           double current = problem.reset(beta);
           if (saved.length < count) saved = new double[count];
           for (int a = 0; a < count; a++) saved[a] = beta[active[a]];
-          if (anderson.extrapolate(beta, active, count) && problem.reset(beta) < current) {
-            extrapolations++;
-          } else {
+          if (!anderson.extrapolate(beta, active, count) || !(problem.reset(beta) < current)) {
             for (int a = 0; a < count; a++) beta[active[a]] = saved[a];
             problem.reset(beta);
           }

@@ -67,10 +67,12 @@ import org.apache.spark.sql.SparkSession;
  * <p><b>Convergence</b> is measured in moves of the fitted values: a step's size is max_j |Δβ_j|·σ_j
  * and the move of the mean η. Newton converges quadratically, so a step d leaves an error of about
  * C·d² (C estimated from consecutive steps); a model stops when that is below {@value #PREDICTED_ERROR},
- * and drops out of the following passes. When the error left is already so small that one step with
- * the last pass's Hessian would finish (a chord step: the new gradient, the old A; error about
- * C·e·(D + e) when the Hessian is D away), the next pass gathers only loss and gradient, about a fifth
- * of the work. Typical λ: a Newton pass (step ≈ 5e−3), a Newton pass (≈ 3e−5), a gradient pass. MLlib's
+ * and drops out of the following passes. A chord step (the new gradient, the old A) contracts the error
+ * by about C·(D + e) when the Hessian is D away; when the chord steps needed to finish cost less than a
+ * Hessian pass (a gradient pass is 2p + 40 multiply-adds a row against a Hessian pass's p²/2, see
+ * {@code chordBudget}), the next pass gathers only loss and gradient. Typical λ at p = 30: a Newton pass
+ * (step ≈ 5e−3), a Newton pass (≈ 3e−5), a gradient pass; at p = 300 one Newton pass and a few gradient
+ * passes. MLlib's
  * {@code tol} and {@code maxIter} are not used: the solution is exact to ~1e−10, as MLlib's would be at
  * tol → 0.
  *
@@ -79,8 +81,9 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p><b>Cost.</b> About 2 Hessian passes and one gradient pass per λ (100,000 × 30, 5 folds, 3 α,
  * 10 λ: 32 passes, 7.8 s on 2 cores), plus one for the moments and one for scoring. A row costs k·|α|
- * models (its own fold's are skipped) × (p(p+1)/2 + 3p) multiply-adds a Hessian pass, done four rows at
- * a time (a rank-4 update of H). Driver memory is O((k+1)·|α|·K'·p²): {@link EnginePlan} takes the engine where that fits.
+ * models (its own fold's are skipped) × (p(p+1)/2 + 3p) multiply-adds a Hessian pass, H a chunk of rows
+ * at a time through the {@link GramKernel}. Driver memory is O((k+1)·|α|·K'·p²): {@link EnginePlan}
+ * takes the engine where that fits.
  *
  * <p><b>Multinomial</b> (K ≥ 3; K' = K coefficient sets, binomial is K' = 1). MLlib's objective is
  * <pre>
@@ -317,6 +320,8 @@ public final class LogisticEngine implements Engine {
     final double[] s;
     /** Distance moved since that pass (the staleness of A, in step units). */
     double sinceHessian;
+    /** The last chord step's size (NaN: the last step was Newton's). */
+    double lastChord = Double.NaN;
     /** The last solutions (β then b₀) and their log λ, newest first, for the warm start. */
     final java.util.ArrayDeque<double[][]> history = new java.util.ArrayDeque<>();
 
@@ -361,6 +366,7 @@ public final class LogisticEngine implements Engine {
       lambda = next;
       lastStep = Double.NaN;
       lastRatio = Double.NaN;
+      lastChord = Double.NaN;
       hessian = true;
       acceptedBeta = null;
       acceptedF = Double.NaN;
@@ -394,6 +400,12 @@ public final class LogisticEngine implements Engine {
     final double[] seconds;
     final int lambdas;
     final int folds;
+    /**
+     * Chord passes worth one Hessian pass: a row's multiply-adds in each, p(p+1)/2·c + 3p + 40 against
+     * 2p + 40 (c = 1/5 on the vector {@link GramKernel}, 1 on the scalar one; 40 for the exponential,
+     * logarithm and sums): 2 at p = 30, 15 at p = 300 on the vector kernel.
+     */
+    final double chordBudget;
 
     Fitting(FoldedData folded, List<List<GridPoint>> paths, List<Integer> trainingSets) {
       this.paths = paths;
@@ -410,6 +422,8 @@ public final class LogisticEngine implements Engine {
         for (int a = 0; a < paths.size(); a++) models.add(new Model(set, a, paths.get(a).get(0).alpha(), p));
       }
       blocks = RowBlocks.of(folded.frame(), p, shift);
+      double hessianCost = p * (p + 1) / 2.0 * (GramKernel.get().name().equals("scalar") ? 1 : 0.2);
+      chordBudget = Math.max(1, Math.floor((hessianCost + 3.0 * p + 40) / (2.0 * p + 40)));
       lambdas = paths.stream().mapToInt(List::size).max().orElse(0);
       seconds = new double[lambdas];
     }
@@ -551,19 +565,36 @@ public final class LogisticEngine implements Engine {
         return;
       }
       double error;
+      double observed = 0;   // the last chord step's contraction, measured
       if (full) {
         if (!Double.isNaN(m.lastStep) && m.lastStep > 0) m.rate = Math.max(1, step / (m.lastStep * m.lastStep));
         m.lastStep = step;
+        m.lastChord = Double.NaN;
         m.sinceHessian = step;
         error = m.rate * step * step;
       } else {
         error = m.rate * step * (m.sinceHessian + step);
+        if (m.lastChord > 0) observed = step / m.lastChord;
+        m.lastChord = step;
         m.sinceHessian += step;
       }
       boolean converged = step <= STEP_FLOOR || error <= PREDICTED_ERROR;
       m.done = converged || m.iterations >= MAX_NEWTON;
       if (!converged && m.done) m.capped = true;
-      m.hessian = !(m.rate * error * (m.sinceHessian + error) <= PREDICTED_ERROR);
+      m.hessian = !chordPays(m, error, observed);
+    }
+
+    /**
+     * Whether chord steps (the last Hessian, new gradients) reach {@value #PREDICTED_ERROR} from the
+     * current error for less than a Hessian pass would cost. A chord step contracts the error by about
+     * ρ = C·(D + e) (D: the distance since the Hessian; or by the contraction last measured, if worse),
+     * so it takes n = log(ε/e)/log ρ of them; they pay when ρ ≤ ½ and n ≤ {@link #chordBudget}.
+     */
+    private boolean chordPays(Model m, double error, double observed) {
+      double rho = Math.max(m.rate * (m.sinceHessian + error), observed);
+      if (!(rho <= 0.5)) return false;
+      if (error <= PREDICTED_ERROR) return true;
+      return Math.log(PREDICTED_ERROR / error) / Math.log(rho) <= chordBudget;
     }
 
     /**
@@ -746,16 +777,17 @@ public final class LogisticEngine implements Engine {
     double[] ys = b.y();
     double[] ws = b.w();
     int[] folds = b.fold();
-    // Rows wait in groups of four for one rank-4 update of h, g and H (4 multiply-adds per load and
-    // store of a sum; 3.5× faster than row by row).
-    int[] rows = new int[4];
-    double[] v = new double[4];
-    double[] r = new double[4];
+    // h and g row by row; H a chunk of rows at a time through the Gram kernel.
+    GramKernel kernel = GramKernel.get();
+    int[] rows = new int[GramKernel.CHUNK];
+    double[] v = new double[GramKernel.CHUNK];
+    double[] scratch = new double[GramKernel.CHUNK * p];
     for (int m = 0; m < held.length; m++) {
       int co = m * (p + 1);
       double b0 = coef[co + p];
       int o = m * stride;
-      int g = o + 3 + p;
+      int h = o + 3;
+      int g = h + p;
       double loss = 0;
       double sv = 0;
       double sr = 0;
@@ -778,28 +810,26 @@ public final class LogisticEngine implements Engine {
         double y = ys[i];
         double w = ws[i];
         loss += w * ((eta >= 0 ? (1 - y) * eta : -y * eta) + Math.log(1 + e));   // log1p: 1e−16 better, 3× slower
+        double res = w * (y - prob);
+        sr += res;
         if (!full[m]) {
-          double res = w * (y - prob);
-          sr += res;
           for (int j = 0; j < p; j++) acc[g + j] += res * x[xo + j];
           continue;
         }
+        double vi = w * prob * comp;
+        sv += vi;
+        for (int j = 0; j < p; j++) {
+          acc[h + j] += vi * x[xo + j];
+          acc[g + j] += res * x[xo + j];
+        }
         rows[pending] = xo;
-        v[pending] = w * prob * comp;
-        r[pending] = w * (y - prob);
-        sv += v[pending];
-        sr += r[pending];
-        if (++pending == 4) {
-          rank4(acc, o + 3, p, x, rows, v, r);
+        v[pending] = vi;
+        if (++pending == GramKernel.CHUNK) {
+          kernel.add(x, p, rows, v, pending, acc, g + p, scratch);
           pending = 0;
         }
       }
-      for (int u = pending; u < 4; u++) {
-        rows[u] = rows[0];
-        v[u] = 0;
-        r[u] = 0;
-      }
-      if (pending > 0) rank4(acc, o + 3, p, x, rows, v, r);
+      if (pending > 0) kernel.add(x, p, rows, v, pending, acc, g + p, scratch);
       acc[o] += loss;
       acc[o + 1] += sv;
       acc[o + 2] += sr;
@@ -809,7 +839,7 @@ public final class LogisticEngine implements Engine {
   /**
    * The multinomial pass over one block: per model, Σw·ℓ with ℓ = log Σ_k e^{η_k} − η_y, and per class
    * k the binomial statistics with v_k = w·p_k(1 − p_k) and r_k = w([y = k] − p_k) (the diagonal blocks
-   * of the softmax Hessian), four rows at a time as {@link #rank4}.
+   * of the softmax Hessian), H through the {@link GramKernel} a chunk of rows at a time.
    */
   static void accumulate(RowBlocks.Block b, int p, int classes, int[] held, boolean[] full, double[] coef,
       double[] acc) {
@@ -820,9 +850,10 @@ public final class LogisticEngine implements Engine {
     double[] ys = b.y();
     double[] ws = b.w();
     int[] folds = b.fold();
-    int[] rows = new int[4];
-    double[][] v = new double[classes][4];
-    double[][] r = new double[classes][4];
+    GramKernel kernel = GramKernel.get();
+    int[] rows = new int[GramKernel.CHUNK];
+    double[][] v = new double[classes][GramKernel.CHUNK];
+    double[] scratch = new double[GramKernel.CHUNK * p];
     double[] eta = new double[classes];
     double[] sv = new double[classes];
     double[] sr = new double[classes];
@@ -853,71 +884,38 @@ public final class LogisticEngine implements Engine {
           sum += eta[c];
         }
         loss += w * (Math.log(sum) + margin);   // ℓ = log Σe^{η_k − max} + max − η_y
-        if (!full[m]) {
-          for (int c = 0; c < classes; c++) {
-            double res = w * ((c == y ? 1 : 0) - eta[c] / sum);
-            sr[c] += res;
-            int g = o + 1 + c * block + 2 + p;
-            for (int j = 0; j < p; j++) acc[g + j] += res * x[xo + j];
-          }
-          continue;
-        }
-        rows[pending] = xo;
         for (int c = 0; c < classes; c++) {
           double prob = eta[c] / sum;
-          v[c][pending] = w * prob * (1 - prob);
-          r[c][pending] = w * ((c == y ? 1 : 0) - prob);
-          sv[c] += v[c][pending];
-          sr[c] += r[c][pending];
+          double res = w * ((c == y ? 1 : 0) - prob);
+          sr[c] += res;
+          int h = o + 1 + c * block + 2;
+          int g = h + p;
+          if (!full[m]) {
+            for (int j = 0; j < p; j++) acc[g + j] += res * x[xo + j];
+            continue;
+          }
+          double vc = w * prob * (1 - prob);
+          sv[c] += vc;
+          v[c][pending] = vc;
+          for (int j = 0; j < p; j++) {
+            acc[h + j] += vc * x[xo + j];
+            acc[g + j] += res * x[xo + j];
+          }
         }
-        if (++pending == 4) {
-          for (int c = 0; c < classes; c++) rank4(acc, o + 1 + c * block + 2, p, x, rows, v[c], r[c]);
+        if (!full[m]) continue;
+        rows[pending] = xo;
+        if (++pending == GramKernel.CHUNK) {
+          for (int c = 0; c < classes; c++) kernel.add(x, p, rows, v[c], pending, acc, o + 1 + c * block + 2 + 2 * p, scratch);
           pending = 0;
         }
       }
       if (pending > 0) {
-        for (int u = pending; u < 4; u++) {
-          rows[u] = rows[0];
-          for (int c = 0; c < classes; c++) {
-            v[c][u] = 0;
-            r[c][u] = 0;
-          }
-        }
-        for (int c = 0; c < classes; c++) rank4(acc, o + 1 + c * block + 2, p, x, rows, v[c], r[c]);
+        for (int c = 0; c < classes; c++) kernel.add(x, p, rows, v[c], pending, acc, o + 1 + c * block + 2 + 2 * p, scratch);
       }
       acc[o] += loss;
       for (int c = 0; c < classes; c++) {
         acc[o + 1 + c * block] += sv[c];
         acc[o + 2 + c * block] += sr[c];
-      }
-    }
-  }
-
-  /**
-   * Four rows (offsets {@code rows} in x, weights v and residuals r) into h = Σv·x, g = Σr·x and
-   * H = Σv·xxᵀ, laid out from {@code at} as in {@link #classStride}.
-   */
-  private static void rank4(double[] acc, int at, int p, double[] x, int[] rows, double[] v, double[] r) {
-    int a = rows[0];
-    int b = rows[1];
-    int c = rows[2];
-    int d = rows[3];
-    int g = at + p;
-    int hh = g + p;
-    for (int j = 0; j < p; j++) {
-      double xa = x[a + j];
-      double xb = x[b + j];
-      double xc = x[c + j];
-      double xd = x[d + j];
-      double ja = v[0] * xa;
-      double jb = v[1] * xb;
-      double jc = v[2] * xc;
-      double jd = v[3] * xd;
-      acc[at + j] += ja + jb + jc + jd;
-      acc[g + j] += r[0] * xa + r[1] * xb + r[2] * xc + r[3] * xd;
-      int base = hh + j * (j + 1) / 2;
-      for (int q = 0; q <= j; q++) {
-        acc[base + q] += ja * x[a + q] + jb * x[b + q] + jc * x[c + q] + jd * x[d + q];
       }
     }
   }

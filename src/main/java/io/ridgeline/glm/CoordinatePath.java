@@ -32,9 +32,8 @@ import java.util.Arrays;
  * grown by KKT violators): a sweep over C, then sweeps over its non-zero coefficients until no move
  * exceeds 1e−13·σ_y (|δ_j|·σ_j), then a sweep over C again, until a sweep over C moves nothing. The
  * sweeps over the non-zero coefficients are Anderson-extrapolated ({@link AndersonExtrapolation}, kept
- * when the objective falls): where the active set is nearly as large as the rows (the quadratic
- * ill-conditioned) descent alone needs hundreds of sweeps a λ. Multinomial by full Newton steps on the
- * softmax's whole Hessian ({@link #multinomialPath}).
+ * when the objective falls), as are a multinomial path's cycles: where the active set is nearly as large
+ * as the rows (the quadratic ill-conditioned) descent alone needs hundreds of sweeps a λ.
  */
 final class CoordinatePath {
   private static final double DESCENT_TOLERANCE = 1e-13;
@@ -47,8 +46,8 @@ final class CoordinatePath {
 
   /**
    * One solution in the blocks' stored coordinates: per class (one for gaussian and binomial) the non-zero
-   * coefficients and the intercept; the sweeps over the working set (gaussian) or Newton steps (binomial,
-   * multinomial); whether every condition held.
+   * coefficients and the intercept; the sweeps over the working set (gaussian), Newton steps (binomial) or
+   * cycles over the classes (multinomial); whether every condition held.
    */
   record Fit(int[][] index, double[][] value, double[] intercept, int iterations, boolean converged)
       implements Serializable {}
@@ -71,7 +70,13 @@ final class CoordinatePath {
   private long sweeps;
   private boolean capped;
   private final AndersonExtrapolation anderson = new AndersonExtrapolation(AndersonExtrapolation.DEPTH);
-  /** Multinomial: exp(η_ik − c_i) and the rows' references c_i = max_k η_ik (see {@link #softmax}). */
+  /** Multinomial: the extrapolation of whole cycles, over a layout of C's length. */
+  private final AndersonExtrapolation cycles = new AndersonExtrapolation(AndersonExtrapolation.DEPTH);
+  private int cycleLength = -1;
+  private int[] cycleSupport;
+  private double[] cyclePoint;
+  private double[] cycleSaved;
+  /** Multinomial: exp(η_ik − c_i) and the rows' references c_i (see {@link #softmax}). */
   private double[][] exps;
   private double[] reference;
   private double[] saved = new double[0];
@@ -451,23 +456,14 @@ final class CoordinatePath {
   // ---------------------------------------------------------------- multinomial
 
   /**
-   * Multinomial (K classes, MLlib's softmax with a coefficient vector and intercept per class) by full
-   * Newton steps. At the current point, with p_ik the probabilities and r_ik = w_i([y_i = k] − p_ik), the
-   * step Δ (Δη_ik = Δb_k + x_iᵀΔβ_k) minimizes the second-order model of the loss plus the penalty,
-   * <pre>
-   *   Q(Δ) = (1/W)·Σ_i [½w_i(Σ_k p_ik Δη_ik² − q_i²) − Σ_k r_ik Δη_ik] + λ·penalty(B + Δ),  q_i = Σ_k p_ik Δη_ik,
-   * </pre>
-   * whose Hessian is the softmax's whole Kp-dimensional one (every block w·(diag p − ppᵀ)·xxᵀ, not only
-   * the diagonal ones of glmnet's partial Newton). Coordinate descent feature by feature: coordinate
-   * (k, j) has gradient −(1/W)Σ_i x_ij·(r_ik − w_i p_ik(Δη_ik − q_i)) and curvature
-   * (1/W)Σ_i w_i p_ik(1 − p_ik)x_ij², and a move δ updates Δη_ik and q_i (+= p_ik·δ·x_ij) over column j's
-   * entries, O(1) per entry. Q is unchanged when feature j's K coefficients shift together (and when the
-   * intercepts do), so after its K updates each feature takes the shift minimizing its penalty alone
-   * ({@link LogisticEngine#penaltyShift}, glmnet's {@code elc}), and the intercepts are centred:
-   * exact minimization along the directions where the Hessian is flat. The intercepts are coordinates of
-   * the descent too. Then, as binomial: a step that raises the objective is halved, the quadratic is
-   * solved inexactly while steps are large, Newton's predicted error C·d² ends a λ once no coefficient at
-   * 0 violates its KKT condition. Quadratic convergence: a few steps a λ where per-class cycles took tens.
+   * Multinomial (K classes, MLlib's softmax with a coefficient vector and intercept per class): cycles of
+   * per-class Newton steps (glmnet's partial Newton: class k's binomial quadratic at the current
+   * probabilities, v = w·p_k(1 − p_k), r = w([y = k] − p_k), minimized by the same descent, halved if
+   * the objective rose), each cycle followed by the exact minimization along softmax's flat directions:
+   * every feature's coefficients shift by the t_j minimizing its penalty ({@link LogisticEngine#penaltyShift},
+   * glmnet's {@code elc}) and the intercepts are centred. Cycles converge linearly: a λ is solved when
+   * d·ρ/(1 − ρ) ≤ {@link LogisticEngine#PREDICTED_ERROR} (d the cycle's largest move in fitted values,
+   * ρ the ratio of the last two) and no coefficient at 0 violates its KKT condition.
    */
   private Fit[] multinomialPath(double alpha, double[] lambdas, Fit[] fits) {
     int kk = classes;
@@ -482,14 +478,17 @@ final class CoordinatePath {
       for (int k = 0; k < kk; k++) b0[k] = Math.log(classWeight[k]) - mean;
     }
     double[][] eta = new double[kk][n];
+    for (int k = 0; k < kk; k++) Arrays.fill(eta[k], b0[k]);
     double[][] prob = new double[kk][n];
-    MultinomialStep step = new MultinomialStep(kk);
-    double[][] accepted = new double[kk][p];
-    double[] acceptedB0 = new double[kk];
+    double[] v = new double[n];
+    double[] r = new double[n];
+    double[] s = new double[n];
+    double[] next = new double[p];
+    double[] accepted = new double[p];
     double[][] gradient = new double[kk][p];
     double[] strongest = new double[p];
+    double[] column = new double[kk];
     double[] zeros = new double[p];   // outside C every coefficient is 0
-    for (int k = 0; k < kk; k++) Arrays.fill(eta[k], b0[k]);
     double loss = softmax(eta, prob);
     multinomialGradient(prob, gradient, strongest);
     double previous = lambdaMax(alpha, strongest);
@@ -497,17 +496,14 @@ final class CoordinatePath {
       double lambda = lambdas[l];
       double l1 = lambda * alpha;
       double l2 = lambda * (1 - alpha);
-      double shiftAlpha = lambda == 0 ? 0 : alpha;
       restartAny(beta, strongest, alpha * Math.max(0, 2 * lambda - previous));
       capped = false;
-      int steps = 0;
-      int halvings = 0;
+      int cycles = 0;
       double lastStep = Double.NaN;
-      double rate = 1;
       boolean verifying = false;
       boolean tight = false;
       boolean optimal = false;
-      double acceptedF = loss / weight + penalty(beta, lambda, alpha);
+      double f = loss / weight + penalty(beta, lambda, alpha);
       while (true) {
         if (verifying) {
           multinomialGradient(prob, gradient, strongest);
@@ -516,495 +512,147 @@ final class CoordinatePath {
             break;
           }
         }
-        if (steps >= MAX_NEWTON || capped) break;
-        steps++;
+        if (cycles >= MAX_NEWTON * 4 || capped) break;
+        cycles++;
+        double step = 0;
+        double inner = tight ? DESCENT_TOLERANCE : cycleTolerance(lastStep);
         for (int k = 0; k < kk; k++) {
-          for (int a = 0; a < size; a++) accepted[k][working[a]] = beta[k][working[a]];
+          for (int i = 0; i < n; i++) {
+            double pk = prob[k][i];
+            v[i] = x.w[i] * pk * (1 - pk);
+            r[i] = x.w[i] * ((x.y[i] == k ? 1 : 0) - pk);
+          }
+          double[] bk = beta[k];
+          for (int a = 0; a < size; a++) accepted[working[a]] = bk[working[a]];
+          double acceptedB0 = b0[k];
+          double db0 = newtonStep(bk, next, v, r, s, l1, l2, inner);
+          double move = 0;
+          for (int a = 0; a < size; a++) bk[working[a]] = next[working[a]];
+          b0[k] += db0;
+          double fNew = Double.NaN;
+          for (int halving = 0; halving <= MAX_HALVINGS; halving++) {
+            margins(bk, b0[k], eta[k]);
+            loss = softmaxAfter(k, eta, prob);
+            fNew = loss / weight + penalty(beta, lambda, alpha);
+            if (fNew <= f + 1e-12 * Math.abs(f)) break;
+            for (int a = 0; a < size; a++) bk[working[a]] = 0.5 * (bk[working[a]] + accepted[working[a]]);
+            b0[k] = 0.5 * (b0[k] + acceptedB0);
+          }
+          if (fNew > f + 1e-12 * Math.abs(f)) {
+            // No descent along this class's step: keep its last point.
+            for (int a = 0; a < size; a++) bk[working[a]] = accepted[working[a]];
+            b0[k] = acceptedB0;
+            margins(bk, b0[k], eta[k]);
+            loss = softmaxAfter(k, eta, prob);
+            fNew = loss / weight + penalty(beta, lambda, alpha);
+          }
+          f = fNew;
+          double meanMove = 0;
+          for (int a = 0; a < size; a++) {
+            int j = working[a];
+            double d = bk[j] - accepted[j];
+            move = Math.max(move, Math.abs(d) * set.sigma[j]);
+            meanMove += set.mean[j] * d;
+          }
+          step = Math.max(step, Math.max(move, Math.abs(b0[k] - acceptedB0 + meanMove)));
         }
-        System.arraycopy(b0, 0, acceptedB0, 0, kk);
-        double inner = tight ? DESCENT_TOLERANCE : innerTolerance(lastStep);
-        step.solve(beta, b0, accepted, acceptedB0, prob, l1, l2, shiftAlpha, inner);
-        double move = stepSize(beta, b0, accepted, acceptedB0);
-        for (int k = 0; k < kk; k++) margins(beta[k], b0[k], eta[k]);
+        // Softmax is flat along (t_j, …, t_j) in feature j's coefficients and along equal intercepts.
+        for (int a = 0; a < size; a++) {
+          int j = working[a];
+          for (int k = 0; k < kk; k++) column[k] = beta[k][j];
+          double t = LogisticEngine.penaltyShift(column, alpha, set.penalty[j]);
+          if (t == 0) continue;
+          for (int k = 0; k < kk; k++) beta[k][j] -= t;
+          for (int e = x.start[j]; e < x.start[j + 1]; e++) {
+            for (int k = 0; k < kk; k++) eta[k][x.row[e]] -= t * x.value[e];
+          }
+        }
+        if (intercept) {
+          double mean = 0;
+          for (int k = 0; k < kk; k++) mean += b0[k] / kk;
+          for (int k = 0; k < kk; k++) {
+            b0[k] -= mean;
+            for (int i = 0; i < n; i++) eta[k][i] -= mean;
+          }
+        }
         loss = softmax(eta, prob);
-        double f = loss / weight + penalty(beta, lambda, alpha);
-        while (f > acceptedF + 1e-12 * Math.abs(acceptedF) && halvings < MAX_HALVINGS) {
-          halvings++;
-          for (int k = 0; k < kk; k++) {
-            for (int a = 0; a < size; a++) beta[k][working[a]] = 0.5 * (beta[k][working[a]] + accepted[k][working[a]]);
-            b0[k] = 0.5 * (b0[k] + acceptedB0[k]);
-            margins(beta[k], b0[k], eta[k]);
-          }
-          move *= 0.5;
-          loss = softmax(eta, prob);
-          f = loss / weight + penalty(beta, lambda, alpha);
-        }
-        if (f > acceptedF + 1e-12 * Math.abs(acceptedF)) {
-          // No descent left along the step: the accepted point is as good as it gets; check it.
-          for (int k = 0; k < kk; k++) {
-            for (int a = 0; a < size; a++) beta[k][working[a]] = accepted[k][working[a]];
-            b0[k] = acceptedB0[k];
-            margins(beta[k], b0[k], eta[k]);
-          }
-          loss = softmax(eta, prob);
-          verifying = true;
-          continue;
-        }
-        acceptedF = f;
-        if (!Double.isNaN(lastStep) && lastStep > 0) rate = Math.max(1, move / (lastStep * lastStep));
-        lastStep = move;
-        verifying = rate * move * move <= LogisticEngine.PREDICTED_ERROR || move <= DESCENT_TOLERANCE;
+        f = loss / weight + penalty(beta, lambda, alpha);
+        double rho = Double.isNaN(lastStep) || lastStep == 0 ? 1 : step / lastStep;
+        lastStep = step;
+        verifying = step <= DESCENT_TOLERANCE || (rho < 1 && step * rho / (1 - rho) <= LogisticEngine.PREDICTED_ERROR);
         if (verifying && inner > DESCENT_TOLERANCE) {
           verifying = false;
           tight = true;
         }
+        if (!verifying && !tight && extrapolateCycles(beta, b0, eta, prob, f, lambda, alpha)) {
+          loss = softmax(eta, prob);
+          f = loss / weight + penalty(beta, lambda, alpha);
+          lastStep = Double.NaN;   // the next cycle's rate is not descent's
+        }
       }
       if (!optimal) multinomialGradient(prob, gradient, strongest);
-      fits[l] = fit(beta, b0, steps, optimal);
+      fits[l] = fit(beta, b0, cycles, optimal);
       previous = lambda;
     }
     return fits;
   }
 
-  /** A multinomial step's size in fitted values: max over classes of max_j |Δβ_kj|·σ_j and the mean η's move. */
-  private double stepSize(double[][] beta, double[] b0, double[][] from, double[] fromB0) {
-    double size = 0;
-    for (int k = 0; k < classes; k++) {
-      double meanMove = b0[k] - fromB0[k];
-      for (int a = 0; a < this.size; a++) {
-        int j = working[a];
-        double d = beta[k][j] - from[k][j];
-        if (d == 0) continue;
-        size = Math.max(size, Math.abs(d) * set.sigma[j]);
-        meanMove += set.mean[j] * d;
-      }
-      size = Math.max(size, Math.abs(meanMove));
-    }
-    return size;
-  }
-
   /**
-   * The full Newton step's quadratic ({@link #multinomialPath}) and its block coordinate descent over C:
-   * feature j's K coefficients move together, to the exact minimizer of the quadratic in them given the
-   * rest, with the intercepts profiled out (always at their optimum given β, as binomial's implicit
-   * centring). Per row, together (a column's entries then touch one or two cache lines each): p_ik, w_i and
-   * the working residual s_ik = r_ik − w_i p_ik(Δη_ik − q_i), whose column sums (1/W)Σ_i x_ij s_ik are
-   * the negative gradient of the smooth part. Per feature, gathered once a step,
-   * <pre>
-   *   A_j = (1/W)Σ_i w_i x_ij²·D_i,   M_j = (1/W)Σ_i w_i x_ij·D_i,   A_b = (1/W)Σ_i w_i·D_i,   D_i = diag p_i − p_i p_iᵀ;
-   * </pre>
-   * a move δ of feature j shifts the intercepts' gradient by −M_jδ, so they stay optimal by moving
-   * −A_b⁺M_jδ (A_b⁺ applied as (A_b + 11ᵀ)⁻¹: A_b is flat along 1 and M_jδ ⊥ 1), and the block's
-   * curvature is the Schur complement S_j = A_j − M_j A_b⁺ M_j. Those intercept moves are applied to s
-   * once a sweep (until then the gradient is corrected by −M_j·c, c the pending move). The block's
-   * minimization with the penalty (coordinate descent on the K×K block and the exact shift along
-   * (1, …, 1), where S_j is flat) touches no data; a block move δ then changes s_ik by
-   * −w_i p_ik x_ij(δ_k − Σ_l p_il δ_l) over the column's entries.
+   * Records the cycle's point (every class's coefficients on C and intercepts) and, every
+   * {@value AndersonExtrapolation#DEPTH} cycles, moves to the Anderson extrapolation of the last ones if
+   * its objective is below {@code f}; whether it moved. The margins and probabilities are those of the
+   * point kept.
    */
-  private final class MultinomialStep {
-    final int kk;
-    /** Per row, {@link #stride} doubles: s_i (K), p_i (K), w_i — one or two cache lines a row. */
-    final double[] rows;
-    final int stride;
-    /** Per working-set position: S_j then M_j (K×K each). */
-    double[] blocks = new double[0];
-    /** (A_b + 11ᵀ)⁻¹, and the intercepts' move not yet applied to s. */
-    final double[] inverse;
-    final double[] pending;
-    final double[] g;
-    final double[] delta;
-    final double[] column;
-    final double[] work;
-    /** Δη for {@link #reset}; the active coefficients flat for the extrapolation. */
-    final double[] dEta;
-    double[] flat = new double[0];
-    double[] saved = new double[0];
-    int[] identity = new int[0];
-
-    MultinomialStep(int kk) {
-      this.kk = kk;
-      stride = 2 * kk + 1;
-      rows = new double[n * stride];
-      inverse = new double[kk * kk];
-      pending = new double[kk];
-      g = new double[kk];
-      delta = new double[kk];
-      column = new double[kk];
-      work = new double[kk * kk];
-      dEta = new double[n * kk];
+  private boolean extrapolateCycles(double[][] beta, double[] b0, double[][] eta, double[][] prob, double f,
+      double lambda, double alpha) {
+    int kk = classes;
+    int length = kk * size + kk;
+    if (length != cycleLength) {
+      cycles.clear();
+      cycleLength = length;
+      cycleSupport = new int[length];
+      for (int a = 0; a < length; a++) cycleSupport[a] = a;
+      cyclePoint = new double[length];
+      cycleSaved = new double[length];
     }
-
-    /**
-     * Moves (β, b₀) to the quadratic's minimizer over C at {@code prob}, within {@code tolerance}: sweeps
-     * over C, then over the features with a non-zero coefficient until no move exceeds the tolerance
-     * (|δ|·σ_j, relative to σ_y), until a sweep over C moves nothing.
-     */
-    void solve(double[][] beta, double[] b0, double[][] from, double[] fromB0, double[][] prob, double l1,
-        double l2, double shiftAlpha, double tolerance) {
-      int k2 = kk * kk;
-      for (int i = 0; i < n; i++) {
-        double w = x.w[i];
-        int y = (int) x.y[i];
-        for (int k = 0; k < kk; k++) {
-          double pk = prob[k][i];
-          rows[i * stride + kk + k] = pk;
-          rows[i * stride + k] = w * ((y == k ? 1 : 0) - pk);
-        }
-        rows[i * stride + 2 * kk] = w;
-      }
-      Arrays.fill(pending, 0);
-      if (intercept) {
-        Arrays.fill(work, 0);
-        for (int i = 0; i < n; i++) addOuter(work, 0, i, 1);
-        for (int e = 0; e < k2; e++) work[e] += 1;
-        invert(work, inverse, kk);
-        // The intercepts to their optimum at Δβ = 0.
-        Arrays.fill(g, 0);
-        for (int i = 0; i < n; i++) for (int k = 0; k < kk; k++) g[k] += rows[i * stride + k];
-        for (int k = 0; k < kk; k++) g[k] /= set.weight;
-        multiply(inverse, g, pending, 1);
-        flush(b0);
-      }
-      if (blocks.length < size * 2 * k2) blocks = new double[Math.max(size, blocks.length / k2) * 2 * k2];
-      for (int a = 0; a < size; a++) {
-        int j = working[a];
-        int o = a * 2 * k2;
-        Arrays.fill(blocks, o, o + 2 * k2, 0);
-        for (int e = x.start[j]; e < x.start[j + 1]; e++) addOuters(blocks, o, x.row[e], x.value[e]);
-        for (int k = 0; k < kk; k++) {
-          for (int l = 0; l < k; l++) {
-            blocks[o + k * kk + l] = blocks[o + l * kk + k];
-            blocks[o + k2 + k * kk + l] = blocks[o + k2 + l * kk + k];
-          }
-        }
-        if (intercept) {   // S_j = A_j − M_j·A_b⁺·M_j
-          for (int k = 0; k < kk; k++) {
-            for (int l = 0; l < kk; l++) {
-              double t = 0;
-              for (int m = 0; m < kk; m++) t += inverse[k * kk + m] * blocks[o + k2 + m * kk + l];
-              work[k * kk + l] = t;   // A_b⁺·M_j
-            }
-          }
-          for (int k = 0; k < kk; k++) {
-            for (int l = 0; l < kk; l++) {
-              double t = 0;
-              for (int m = 0; m < kk; m++) t += blocks[o + k2 + k * kk + m] * work[m * kk + l];
-              blocks[o + k * kk + l] -= t;
-            }
-          }
-        }
-      }
-      double limit = tolerance * set.yScale;
-      int[] active = new int[Math.max(1, size)];
-      while (true) {
-        if (++sweeps > MAX_SWEEPS) {
-          capped = true;
-          break;
-        }
-        double largest = 0;
-        for (int a = 0; a < size; a++) largest = Math.max(largest, feature(a, beta, b0, l1, l2, shiftAlpha, limit));
-        flush(b0);
-        if (largest <= limit) break;
-        int count = 0;
-        for (int a = 0; a < size; a++) {
-          for (int k = 0; k < kk; k++) {
-            if (beta[k][working[a]] != 0) {
-              active[count++] = a;
-              break;
-            }
-          }
-        }
-        int length = kk * count;
-        if (flat.length < length) {
-          flat = new double[length];
-          saved = new double[length];
-          identity = new int[length];
-          for (int e = 0; e < length; e++) identity[e] = e;
-        }
-        anderson.clear();
-        pack(beta, active, count);
-        anderson.record(flat, identity, length);
-        double last = Double.POSITIVE_INFINITY;
-        while (last > limit) {
-          if (++sweeps > MAX_SWEEPS) {
-            capped = true;
-            break;
-          }
-          double previous = last;
-          last = 0;
-          for (int c = 0; c < count; c++) last = Math.max(last, feature(active[c], beta, b0, l1, l2, shiftAlpha, limit));
-          flush(b0);
-          pack(beta, active, count);
-          if (last > limit && anderson.record(flat, identity, length)) {
-            anderson.clear();
-            double rate = last / previous;
-            if (!(rate < 1 && Math.log(limit / last) / Math.log(rate) <= AndersonExtrapolation.DEPTH)) {
-              double current = reset(beta, b0, from, fromB0, l1, l2);
-              System.arraycopy(flat, 0, saved, 0, length);
-              boolean moved = anderson.extrapolate(flat, identity, length);
-              if (moved) {
-                unpack(beta, active, count, flat);
-                moved = reset(beta, b0, from, fromB0, l1, l2) < current;
-              }
-              if (!moved) {
-                System.arraycopy(saved, 0, flat, 0, length);
-                unpack(beta, active, count, flat);
-                reset(beta, b0, from, fromB0, l1, l2);
-              }
-            }
-            anderson.record(flat, identity, length);
-          }
-        }
-        if (capped) break;
-      }
-      if (intercept) {   // centred: the softmax does not see a common shift
-        double mean = 0;
-        for (int k = 0; k < kk; k++) mean += b0[k] / kk;
-        for (int k = 0; k < kk; k++) b0[k] -= mean;
+    pack(beta, b0, cyclePoint);
+    if (!cycles.record(cyclePoint, cycleSupport, length)) return false;
+    cycles.clear();
+    System.arraycopy(cyclePoint, 0, cycleSaved, 0, length);
+    boolean moved = cycles.extrapolate(cyclePoint, cycleSupport, length);
+    if (moved) {
+      unpack(cyclePoint, beta, b0);
+      for (int k = 0; k < kk; k++) margins(beta[k], b0[k], eta[k]);
+      moved = softmax(eta, prob) / set.weight + penalty(beta, lambda, alpha) < f;
+      if (!moved) {
+        unpack(cycleSaved, beta, b0);
+        for (int k = 0; k < kk; k++) margins(beta[k], b0[k], eta[k]);
+        softmax(eta, prob);
       }
     }
+    cycles.record(moved ? cyclePoint : cycleSaved, cycleSupport, length);
+    return moved;
+  }
 
-    /** The active features' K coefficients into {@code flat}, feature-major. */
-    private void pack(double[][] beta, int[] active, int count) {
-      for (int c = 0; c < count; c++) {
-        int j = working[active[c]];
-        for (int k = 0; k < kk; k++) flat[c * kk + k] = beta[k][j];
-      }
-    }
-
-    private void unpack(double[][] beta, int[] active, int count, double[] values) {
-      for (int c = 0; c < count; c++) {
-        int j = working[active[c]];
-        for (int k = 0; k < kk; k++) beta[k][j] = values[c * kk + k];
-      }
-    }
-
-    /**
-     * Recomputes s at β (Δ from the step's start point), the intercepts re-optimized given β; returns the
-     * quadratic model's value there, (1/W)Σ_i[½w_i(Σ_k p_ik Δη_ik² − q_i²) − Σ_k r_ik Δη_ik] + penalty.
-     */
-    private double reset(double[][] beta, double[] b0, double[][] from, double[] fromB0, double l1, double l2) {
-      Arrays.fill(pending, 0);
-      for (int pass = 0; pass < (intercept ? 2 : 1); pass++) {
-        for (int k = 0; k < kk; k++) b0[k] += pending[k];
-        for (int i = 0; i < n; i++) for (int k = 0; k < kk; k++) dEta[i * kk + k] = b0[k] - fromB0[k];
-        for (int a = 0; a < size; a++) {
-          int j = working[a];
-          for (int k = 0; k < kk; k++) {
-            double d = beta[k][j] - from[k][j];
-            if (d == 0) continue;
-            for (int e = x.start[j]; e < x.start[j + 1]; e++) dEta[x.row[e] * kk + k] += d * x.value[e];
-          }
-        }
-        Arrays.fill(g, 0);
-        double value = 0;
-        for (int i = 0; i < n; i++) {
-          int de = i * kk;
-          int r = i * stride;
-          int pp = r + kk;
-          double w = x.w[i];
-          int y = (int) x.y[i];
-          double q = 0;
-          double square = 0;
-          double linear = 0;
-          for (int k = 0; k < kk; k++) {
-            double d = dEta[de + k];
-            q += rows[pp + k] * d;
-            square += rows[pp + k] * d * d;
-            linear += w * ((y == k ? 1 : 0) - rows[pp + k]) * d;
-          }
-          for (int k = 0; k < kk; k++) {
-            double sk = w * ((y == k ? 1 : 0) - rows[pp + k]) - w * rows[pp + k] * (dEta[de + k] - q);
-            rows[r + k] = sk;
-            g[k] += sk;
-          }
-          value += 0.5 * w * (square - q * q) - linear;
-        }
-        if (pass == 1 || !intercept) {
-          double penalty = 0;
-          for (double[] b : beta) penalty += elasticNet(b, l1, l2);
-          Arrays.fill(pending, 0);
-          return value / set.weight + penalty;
-        }
-        for (int k = 0; k < kk; k++) g[k] /= set.weight;
-        Arrays.fill(pending, 0);
-        multiply(inverse, g, pending, 1);
-      }
-      throw new AssertionError();
-    }
-
-    /** Adds v²·w_i·D_i/W to A_j at {@code out[o..]} and (with intercept) v·w_i·D_i/W to M_j after it; upper triangles. */
-    private void addOuters(double[] out, int o, int i, double v) {
-      int pp = i * stride + kk;
-      int m = o + kk * kk;
-      double scale = rows[pp + kk] * v / set.weight;
-      for (int k = 0; k < kk; k++) {
-        double wk = rows[pp + k] * scale;
-        double wkv = wk * v;
-        int row = k * kk;
-        out[o + row + k] += wkv;
-        if (intercept) {
-          out[m + row + k] += wk;
-          for (int l = k; l < kk; l++) {
-            double pl = rows[pp + l];
-            out[o + row + l] -= wkv * pl;
-            out[m + row + l] -= wk * pl;
-          }
-        } else {
-          for (int l = k; l < kk; l++) out[o + row + l] -= wkv * rows[pp + l];
-        }
-      }
-    }
-
-    /** Adds c·w_i·D_i/W to the K×K block at {@code out[o..]}. */
-    private void addOuter(double[] out, int o, int i, double c) {
-      int pp = i * stride + kk;
-      double scale = rows[pp + kk] * c / set.weight;
-      for (int k = 0; k < kk; k++) {
-        double wk = rows[pp + k] * scale;
-        out[o + k * kk + k] += wk;
-        for (int l = 0; l < kk; l++) out[o + k * kk + l] -= wk * rows[pp + l];
-      }
-    }
-
-    /**
-     * Feature C[a]'s block: its gradient from the column (corrected for the pending intercept move), the
-     * K×K penalized quadratic minimized (coordinate descent on S_j and the shift along (1, …, 1), until its
-     * moves are below a tenth of the sweep's limit), the intercepts' response added to the pending move,
-     * and s updated over the column; returns the largest move |δ_k|·σ_j.
-     */
-    private double feature(int a, double[][] beta, double[] b0, double l1, double l2, double shiftAlpha,
-        double limit) {
-      int j = working[a];
-      int k2 = kk * kk;
-      int o = a * 2 * k2;
-      int from = x.start[j];
-      int to = x.start[j + 1];
-      Arrays.fill(g, 0);
-      for (int e = from; e < to; e++) {
-        int r = x.row[e] * stride;
-        double v = x.value[e];
-        for (int k = 0; k < kk; k++) g[k] += v * rows[r + k];
-      }
-      for (int k = 0; k < kk; k++) {
-        g[k] /= set.weight;
-        if (intercept) for (int l = 0; l < kk; l++) g[k] -= blocks[o + k2 + k * kk + l] * pending[l];
-      }
-      double pen = set.penalty[j];
-      double sigma = set.sigma[j];
-      Arrays.fill(delta, 0);
-      double inner = 0.1 * limit / Math.max(sigma, Double.MIN_NORMAL);
-      for (int it = 0; it < 1000; it++) {
-        double moved = 0;
-        for (int k = 0; k < kk; k++) {
-          double akk = blocks[o + k * kk + k];
-          double denominator = akk + l2 * pen * pen;
-          if (!(denominator > 0)) continue;   // every row of the column at p_k = 0 or 1
-          double b = beta[k][j] + delta[k];
-          double c = threshold(akk * b + g[k], l1 * pen) / denominator - b;
-          if (c == 0) continue;
-          delta[k] += c;
-          for (int l = 0; l < kk; l++) g[l] -= blocks[o + l * kk + k] * c;
-          moved = Math.max(moved, Math.abs(c));
-        }
-        for (int k = 0; k < kk; k++) column[k] = beta[k][j] + delta[k];
-        double t = LogisticEngine.penaltyShift(column, shiftAlpha, pen);
-        if (t != 0) {
-          for (int k = 0; k < kk; k++) delta[k] -= t;
-          for (int l = 0; l < kk; l++) {
-            double rowSum = 0;
-            for (int k = 0; k < kk; k++) rowSum += blocks[o + l * kk + k];
-            g[l] += rowSum * t;   // S_j·1 = 0 up to rounding
-          }
-        }
-        if (moved <= inner) break;
-      }
-      double largest = 0;
-      for (int k = 0; k < kk; k++) {
-        beta[k][j] += delta[k];
-        largest = Math.max(largest, Math.abs(delta[k]));
-      }
-      if (largest == 0) return 0;
-      if (intercept) {   // pending −= A_b⁺·M_j·δ
-        for (int k = 0; k < kk; k++) {
-          double t = 0;
-          for (int l = 0; l < kk; l++) t += blocks[o + k2 + k * kk + l] * delta[l];
-          column[k] = t;
-        }
-        multiply(inverse, column, pending, -1);
-      }
-      for (int e = from; e < to; e++) apply(x.row[e], x.value[e], delta);
-      return largest * sigma;
-    }
-
-    /** s_ik −= w_i p_ik·v·(d_k − Σ_l p_il d_l) for one row. */
-    private void apply(int i, double v, double[] d) {
-      int r = i * stride;
-      int pp = r + kk;
-      double mean = 0;
-      for (int k = 0; k < kk; k++) mean += rows[pp + k] * d[k];
-      double wv = rows[pp + kk] * v;
-      for (int k = 0; k < kk; k++) rows[r + k] -= rows[pp + k] * wv * (d[k] - mean);
-    }
-
-    /** Applies the pending intercept move to b₀ and to s over every row. */
-    private void flush(double[] b0) {
-      boolean any = false;
-      for (int k = 0; k < kk; k++) {
-        b0[k] += pending[k];
-        any |= pending[k] != 0;
-      }
-      if (any) for (int i = 0; i < n; i++) apply(i, 1, pending);
-      Arrays.fill(pending, 0);
+  private void pack(double[][] beta, double[] b0, double[] out) {
+    int at = 0;
+    for (int k = 0; k < classes; k++) {
+      for (int a = 0; a < size; a++) out[at++] = beta[k][working[a]];
+      out[at++] = b0[k];
     }
   }
 
-  /** out += sign·M·v (M K×K row-major). */
-  private static void multiply(double[] m, double[] v, double[] out, double sign) {
-    int kk = v.length;
-    for (int k = 0; k < kk; k++) {
-      double t = 0;
-      for (int l = 0; l < kk; l++) t += m[k * kk + l] * v[l];
-      out[k] += sign * t;
-    }
-  }
-
-  /** The inverse of the n×n matrix m (overwritten), by Gauss–Jordan elimination with partial pivoting. */
-  static void invert(double[] m, double[] out, int n) {
-    Arrays.fill(out, 0);
-    for (int i = 0; i < n; i++) out[i * n + i] = 1;
-    for (int c = 0; c < n; c++) {
-      int pivot = c;
-      for (int r = c + 1; r < n; r++) if (Math.abs(m[r * n + c]) > Math.abs(m[pivot * n + c])) pivot = r;
-      if (pivot != c) {
-        for (int k = 0; k < n; k++) {
-          double t = m[c * n + k];
-          m[c * n + k] = m[pivot * n + k];
-          m[pivot * n + k] = t;
-          t = out[c * n + k];
-          out[c * n + k] = out[pivot * n + k];
-          out[pivot * n + k] = t;
-        }
-      }
-      double d = m[c * n + c];
-      for (int k = 0; k < n; k++) {
-        m[c * n + k] /= d;
-        out[c * n + k] /= d;
-      }
-      for (int r = 0; r < n; r++) {
-        double f = m[r * n + c];
-        if (r == c || f == 0) continue;
-        for (int k = 0; k < n; k++) {
-          m[r * n + k] -= f * m[c * n + k];
-          out[r * n + k] -= f * out[c * n + k];
-        }
-      }
+  private void unpack(double[] in, double[][] beta, double[] b0) {
+    int at = 0;
+    for (int k = 0; k < classes; k++) {
+      for (int a = 0; a < size; a++) beta[k][working[a]] = in[at++];
+      b0[k] = in[at++];
     }
   }
 
   /**
    * Class probabilities from the margins (stable softmax: e_ik = exp(η_ik − c_i), c_i = max_k η_ik, kept
-   * between evaluations); returns Σw(log Σ_k e^{η_k} − η_y).
+   * for {@link #softmaxAfter}); returns Σw(log Σ_k e^{η_k} − η_y).
    */
   private double softmax(double[][] eta, double[][] prob) {
     int kk = eta.length;
@@ -1017,6 +665,21 @@ final class CoordinatePath {
       for (int k = 0; k < kk; k++) max = Math.max(max, eta[k][i]);
       reference[i] = max;
       for (int k = 0; k < kk; k++) exps[k][i] = Math.exp(eta[k][i] - max);
+    }
+    return normalize(eta, prob);
+  }
+
+  /**
+   * The same after only class c's margins changed: one exponential a row instead of K, around the
+   * reference c_i of the last full softmax; a full one where a new exponent leaves [−600, 600].
+   */
+  private double softmaxAfter(int c, double[][] eta, double[][] prob) {
+    double[] ec = exps[c];
+    double[] eta_c = eta[c];
+    for (int i = 0; i < n; i++) {
+      double z = eta_c[i] - reference[i];
+      if (!(Math.abs(z) <= 600)) return softmax(eta, prob);
+      ec[i] = Math.exp(z);
     }
     return normalize(eta, prob);
   }
@@ -1136,6 +799,16 @@ final class CoordinatePath {
   private static double innerTolerance(double lastStep) {
     if (Double.isNaN(lastStep)) return LOOSEST_INNER;
     return Math.max(DESCENT_TOLERANCE, Math.min(LOOSEST_INNER, 0.1 * lastStep * lastStep));
+  }
+
+  /**
+   * The inner tolerance of a multinomial cycle's class steps: 1% of the last cycle's step (cycles converge
+   * linearly, so there is no quadratic rate to keep, and solving one class's quadratic far beyond where the
+   * other classes stand is wasted), within the same bounds as {@link #innerTolerance}.
+   */
+  private static double cycleTolerance(double lastStep) {
+    if (Double.isNaN(lastStep)) return LOOSEST_INNER;
+    return Math.max(DESCENT_TOLERANCE, Math.min(LOOSEST_INNER, 0.01 * lastStep));
   }
 
   /**

@@ -49,15 +49,15 @@ public record EnginePlan(String engine, String reason, double bytes, long budget
 
     /**
      * What one in-task training set holds ({@link TrainingColumns}, {@link CoordinatePath}): 12 bytes per
-     * stored entry; per row the label, weight and six working vectors (multinomial: 7K + 6, the margins,
-     * probabilities, exponentials and the Newton step's four per class); per feature β, the gradient, the
-     * step's point and the columns' statistics (multinomial: 3K + 6 and the step's two K×K Hessian
-     * blocks); 12 per non-zero of each solution (at most K'·p per λ and α, counted for 16 λ).
+     * stored entry; per row the label, weight and six working vectors (multinomial: 3K + 6, the margins, probabilities and
+     * exponentials per class); per feature
+     * β, the gradient, the step's point and the columns' statistics (multinomial: 2K + 6); 12 per non-zero
+     * of each solution (at most K'·p per λ and α, counted for 16 λ).
      */
     double taskBytes() {
       int sets = classes > 2 ? classes : 1;
-      double perRow = 8.0 * (classes > 2 ? 7 * classes + 6 : 8);
-      double perFeature = 8.0 * (classes > 2 ? 2 * classes * classes + 3 * classes + 6 : 8);
+      double perRow = 8.0 * (classes > 2 ? 3 * classes + 6 : 8);
+      double perFeature = 8.0 * (classes > 2 ? 2 * classes + 6 : 8);
       return 12.0 * stored + perRow * rows + perFeature * features + 12.0 * sets * features * alphas * 16;
     }
   }

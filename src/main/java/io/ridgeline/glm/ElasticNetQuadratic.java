@@ -20,10 +20,14 @@ import java.util.stream.IntStream;
  * each change δ costs one column update g += δA_{·j}. From the warm start given; after each full
  * sweep only the active set (non-zero β_j) is swept until it settles, then a full sweep confirms the
  * KKT conditions. Converged when no coordinate moves the fit by more than {@code tolerance}
- * (|δ_j|·σ_j, in the units of the fitted values); a descent stopped by the sweep cap says so.
+ * (|δ_j|·σ_j, in the units of the fitted values); a descent stopped by the sweep cap says so. Once the
+ * support and signs are known (a warm start, or a loose descent) the minimizer is one linear solve on
+ * the support, checked against the KKT conditions ({@link #minimize}).
  */
 final class ElasticNetQuadratic {
   static final int MAX_SWEEPS = 1_000_000;
+  /** The descent's tolerance before the exact solve on its support is tried. */
+  private static final double LOOSE = 1e-6;
 
   /** The sweeps a minimization made (0 for Cholesky) and whether it met the tolerance within the cap. */
   record Descent(int sweeps, boolean converged) {}
@@ -59,13 +63,50 @@ final class ElasticNetQuadratic {
     this.tolerance = tolerance;
   }
 
-  /** Minimizes Q in place, from the β given. */
+  /**
+   * Minimizes Q in place, from the β given. With l1 &gt; 0: first the exact solve on the warm start's
+   * support and signs ({@link #onSupport}); else coordinate descent to a loose tolerance (1e−6, or the
+   * tolerance if looser) and the exact solve on the support it found; else descent to the tolerance.
+   */
   Descent minimize(double[] beta, double l1, double l2) {
     if (l1 == 0) {
       System.arraycopy(ridge(l2), 0, beta, 0, p);
       return new Descent(0, true);
     }
-    return descend(beta, multiply(beta), l1, l2);
+    if (onSupport(beta, l1, l2)) return new Descent(0, true);
+    Descent loose = descend(beta, multiply(beta), l1, l2, Math.max(tolerance, LOOSE));
+    if (loose.converged() && onSupport(beta, l1, l2)) return loose;
+    Descent tight = descend(beta, multiply(beta), l1, l2, tolerance);
+    return new Descent(loose.sweeps() + tight.sweeps(), tight.converged());
+  }
+
+  /**
+   * The exact minimizer if β's support S and signs s are the optimum's: β_S solves
+   * (A_SS + l2·diag(π²))β_S = c_S − l1·π_S∘s_S, kept if every sign holds and every j ∉ S meets its KKT
+   * condition |c_j − (Aβ)_j| ≤ l1·π_j (to 1e−12 relative); whether it was kept.
+   */
+  boolean onSupport(double[] beta, double l1, double l2) {
+    int[] support = IntStream.range(0, p).filter(j -> sigma[j] > 0 && beta[j] != 0).toArray();
+    double[] rhs = new double[support.length];
+    for (int r = 0; r < support.length; r++) {
+      int j = support[r];
+      rhs[r] = c[j] - l1 * penalty[j] * Math.signum(beta[j]);
+    }
+    double[] x = choleskySolve(support, l2, rhs);
+    if (x == null) return false;
+    for (int r = 0; r < support.length; r++) {
+      if (Math.signum(x[r]) != Math.signum(beta[support[r]])) return false;
+    }
+    double[] candidate = new double[p];
+    for (int r = 0; r < support.length; r++) candidate[support[r]] = x[r];
+    double[] g = multiply(candidate);
+    for (int j = 0; j < p; j++) {
+      if (!(sigma[j] > 0) || candidate[j] != 0) continue;
+      double z = c[j] - g[j];
+      if (Math.abs(z) > l1 * penalty[j] * (1 + 1e-12)) return false;
+    }
+    System.arraycopy(candidate, 0, beta, 0, p);
+    return true;
   }
 
   /** Q(β). */
@@ -80,8 +121,8 @@ final class ElasticNetQuadratic {
     return f;
   }
 
-  /** Coordinate descent from the current β (g = Aβ on entry and exit). */
-  private Descent descend(double[] beta, double[] g, double l1, double l2) {
+  /** Coordinate descent from the current β (g = Aβ on entry and exit), to the given tolerance. */
+  private Descent descend(double[] beta, double[] g, double l1, double l2, double tolerance) {
     double[] l1j = new double[p];
     double[] denominator = new double[p];
     for (int j = 0; j < p; j++) {
@@ -124,6 +165,17 @@ final class ElasticNetQuadratic {
   /** (A + diag(l2·π²))β = c by Cholesky, over the features that vary. */
   private double[] ridge(double l2) {
     int[] keep = IntStream.range(0, p).filter(j -> sigma[j] > 0).toArray();
+    double[] rhs = new double[keep.length];
+    for (int r = 0; r < keep.length; r++) rhs[r] = c[keep[r]];
+    double[] x = choleskySolve(keep, l2, rhs);
+    if (x == null) throw new IllegalStateException("the ridge system is not positive definite");
+    double[] beta = new double[p];
+    for (int r = 0; r < keep.length; r++) beta[keep[r]] = x[r];
+    return beta;
+  }
+
+  /** (A_KK + diag(l2·π_K²))x = rhs by Cholesky over the features {@code keep}; null if not positive definite. */
+  private double[] choleskySolve(int[] keep, double l2, double[] rhs) {
     int m = keep.length;
     double[] l = new double[m * m];
     for (int r = 0; r < m; r++) {
@@ -137,7 +189,7 @@ final class ElasticNetQuadratic {
     for (int j = 0; j < m; j++) {
       double d = l[j * m + j];
       for (int q = 0; q < j; q++) d -= l[j * m + q] * l[j * m + q];
-      if (!(d > 0)) throw new IllegalStateException("the ridge system is not positive definite");
+      if (!(d > 0)) return null;
       d = Math.sqrt(d);
       l[j * m + j] = d;
       for (int r = j + 1; r < m; r++) {
@@ -148,7 +200,7 @@ final class ElasticNetQuadratic {
     }
     double[] z = new double[m];
     for (int r = 0; r < m; r++) {
-      double v = c[keep[r]];
+      double v = rhs[r];
       for (int q = 0; q < r; q++) v -= l[r * m + q] * z[q];
       z[r] = v / l[r * m + r];
     }
@@ -158,9 +210,7 @@ final class ElasticNetQuadratic {
       for (int q = r + 1; q < m; q++) v -= l[q * m + r] * x[q];
       x[r] = v / l[r * m + r];
     }
-    double[] beta = new double[p];
-    for (int r = 0; r < m; r++) beta[keep[r]] = x[r];
-    return beta;
+    return x;
   }
 
   /** Aβ. */

@@ -1,8 +1,9 @@
 package io.ridgeline.glm;
 
 /**
- * The hot loop of every dense Hessian pass: H += Σ_i v_i·x_i x_iᵀ over a chunk of rows, into the lower
- * triangle of H packed by rows (element (j, q), q ≤ j, at {@code at + j(j+1)/2 + q}).
+ * The hot loops of every dense logistic pass: H += Σ_i v_i·x_i x_iᵀ over a chunk of rows, into the lower
+ * triangle of H packed by rows (element (j, q), q ≤ j, at {@code at + j(j+1)/2 + q}); and a row's
+ * margin (a dot product) and its share of the gradient (an axpy).
  *
  * <p>Two implementations with the same contract: {@link VectorGramKernel}, register-tiled on the
  * incubating Vector API ({@code jdk.incubator.vector}, 5–7× faster on AVX-512 at p = 300), taken when
@@ -47,6 +48,28 @@ class GramKernel {
     int i = 0;
     for (; i + 4 <= m; i += 4) rank4(x, p, rows[i], rows[i + 1], rows[i + 2], rows[i + 3], v, i, acc, at);
     for (; i < m; i++) rank4(x, p, rows[i], rows[i], rows[i], rows[i], new double[] {v[i], 0, 0, 0}, 0, acc, at);
+  }
+
+  /** Σ_j a[ao + j]·b[bo + j] over p terms (four partial sums: the additions do not wait on each other). */
+  double dot(double[] a, int ao, double[] b, int bo, int p) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int j = 0;
+    for (; j + 4 <= p; j += 4) {
+      s0 += a[ao + j] * b[bo + j];
+      s1 += a[ao + j + 1] * b[bo + j + 1];
+      s2 += a[ao + j + 2] * b[bo + j + 2];
+      s3 += a[ao + j + 3] * b[bo + j + 3];
+    }
+    for (; j < p; j++) s0 += a[ao + j] * b[bo + j];
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** y[yo + j] += c·x[xo + j] for j &lt; p. */
+  void axpy(double c, double[] x, int xo, double[] y, int yo, int p) {
+    for (int j = 0; j < p; j++) y[yo + j] += c * x[xo + j];
   }
 
   /** Four rows at once: four multiply-adds per load and store of an element of H. */

@@ -72,7 +72,11 @@ import org.apache.spark.sql.SparkSession;
  * Hessian pass (a gradient pass is 2p + 40 multiply-adds a row against a Hessian pass's p²/2, see
  * {@code chordBudget}), the next pass gathers only loss and gradient. Typical λ at p = 30: a Newton pass
  * (step ≈ 5e−3), a Newton pass (≈ 3e−5), a gradient pass; at p = 300 one Newton pass and a few gradient
- * passes. MLlib's
+ * passes. A binomial λ whose fit ended on chord steps hands its Hessian to the next λ's first step (the
+ * warm start's move counted in D), so a smooth path can run on gradient passes for several λ. A gradient
+ * pass ships O(p) numbers a model, not the Hessian's O(p²). The driver's steps run on its cores in
+ * parallel, one model each, and each step's quadratic is solved exactly on its support once descent has
+ * found it ({@link ElasticNetQuadratic#minimize}). MLlib's
  * {@code tol} and {@code maxIter} are not used: the solution is exact to ~1e−10, as MLlib's would be at
  * tol → 0.
  *
@@ -322,6 +326,8 @@ public final class LogisticEngine implements Engine {
     double sinceHessian;
     /** The last chord step's size (NaN: the last step was Newton's). */
     double lastChord = Double.NaN;
+    /** The last λ ended on chord steps: its Hessian is worth trying at the next λ. */
+    boolean carryHessian;
     /** The last solutions (β then b₀) and their log λ, newest first, for the warm start. */
     final java.util.ArrayDeque<double[][]> history = new java.util.ArrayDeque<>();
 
@@ -359,6 +365,7 @@ public final class LogisticEngine implements Engine {
           for (int j = 0; j < guess.length; j++) guess[j] += weight * node[0][j];
         }
         if (java.util.Arrays.stream(guess).allMatch(Double::isFinite)) {
+          for (int j = 0; j < beta.length; j++) sinceHessian = Math.max(sinceHessian, Math.abs(guess[j] - beta[j]) * set.sigma[j % p]);
           System.arraycopy(guess, 0, beta, 0, beta.length);
           System.arraycopy(guess, beta.length, b0, 0, b0.length);
         }
@@ -367,7 +374,10 @@ public final class LogisticEngine implements Engine {
       lastStep = Double.NaN;
       lastRatio = Double.NaN;
       lastChord = Double.NaN;
-      hessian = true;
+      // Binomial: the last λ's Hessian serves the first step when that λ's chord steps paid (the
+      // contraction measured decides after that step); multinomial steps always gather it.
+      hessian = set.intercept0.length > 1 || a[0] == null || !carryHessian;
+      carryHessian = false;
       acceptedBeta = null;
       acceptedF = Double.NaN;
       iterations = 0;
@@ -471,8 +481,10 @@ public final class LogisticEngine implements Engine {
         boolean[] full = new boolean[active.size()];
         for (int i = 0; i < full.length; i++) full[i] = active.get(i).hessian;
         double[] stats = pass(active, full);
-        int stride = stride(p, sets);
-        for (int i = 0; i < active.size(); i++) update(active.get(i), stats, i * stride, full[i]);
+        int[] offsets = offsets(p, sets, full);
+        // The models' steps are independent: on the driver's cores at once (the executors wait for them).
+        java.util.stream.IntStream.range(0, active.size()).parallel()
+            .forEach(i -> update(active.get(i), stats, offsets[i], full[i]));
       }
     }
 
@@ -531,7 +543,7 @@ public final class LogisticEngine implements Engine {
       m.acceptedB0 = m.b0.clone();
       m.acceptedF = f;
       m.iterations++;
-      int block = classStride(p);
+      int block = classStride(p, full);
       double[] next = new double[m.beta.length];
       double[] nextB0 = new double[sets];
       for (int c = 0; c < sets; c++) {
@@ -582,6 +594,7 @@ public final class LogisticEngine implements Engine {
       m.done = converged || m.iterations >= MAX_NEWTON;
       if (!converged && m.done) m.capped = true;
       m.hessian = !chordPays(m, error, observed);
+      m.carryHessian = m.done && !full && !m.capped;
     }
 
     /**
@@ -715,12 +728,12 @@ public final class LogisticEngine implements Engine {
    */
   static double penaltyShift(double[] b, double alpha, double pi) {
     int n = b.length;
-    double[] sorted = b.clone();
-    java.util.Arrays.sort(sorted);
-    if (alpha == 1) return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     double sum = 0;
     for (double v : b) sum += v;
     if (alpha == 0) return sum / n;
+    double[] sorted = b.clone();
+    java.util.Arrays.sort(sorted);
+    if (alpha == 1) return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     double curvature = (1 - alpha) * pi;
     for (int below = 0; below <= n; below++) {   // t strictly between sorted[below − 1] and sorted[below]
       double t = (curvature * sum - alpha * (2 * below - n)) / (curvature * n);
@@ -742,13 +755,23 @@ public final class LogisticEngine implements Engine {
   }
 
   /** Doubles per coefficient set in a pass's result: Σv, Σr, h (p), g (p), H (p(p+1)/2). */
+  static int classStride(int p, boolean hessian) {
+    return hessian ? classStride(p) : 2 + 2 * p;
+  }
+
   static int classStride(int p) {
     return 2 + 2 * p + p * (p + 1) / 2;
   }
 
-  /** Doubles per model in a pass's result: Σw·ℓ, then each coefficient set's {@link #classStride}. */
-  static int stride(int p, int sets) {
-    return 1 + sets * classStride(p);
+  /**
+   * Where each model's statistics start in a pass's result (the last entry: its length): per model Σw·ℓ,
+   * then each coefficient set's {@link #classStride} (without H for a gradient-only model, so a chord
+   * pass ships O(p) a model, not O(p²)).
+   */
+  static int[] offsets(int p, int sets, boolean[] full) {
+    int[] out = new int[full.length + 1];
+    for (int m = 0; m < full.length; m++) out[m + 1] = out[m] + 1 + sets * classStride(p, full[m]);
+    return out;
   }
 
   /**
@@ -758,8 +781,8 @@ public final class LogisticEngine implements Engine {
    */
   static double[] aggregate(JavaRDD<RowBlocks.Block> blocks, int p, int numClasses, int[] held, boolean[] full,
       double[] coef) {
-    int stride = stride(p, numClasses == 2 ? 1 : numClasses);
-    return blocks.treeAggregate(new double[held.length * stride],
+    int[] offsets = offsets(p, numClasses == 2 ? 1 : numClasses, full);
+    return blocks.treeAggregate(new double[offsets[held.length]],
         (acc, b) -> {
           if (numClasses == 2) accumulate(b, p, held, full, coef, acc);
           else accumulate(b, p, numClasses, held, full, coef, acc);
@@ -772,7 +795,7 @@ public final class LogisticEngine implements Engine {
   }
 
   static void accumulate(RowBlocks.Block b, int p, int[] held, boolean[] full, double[] coef, double[] acc) {
-    int stride = stride(p, 1);
+    int[] offsets = offsets(p, 1, full);
     double[] x = b.x();
     double[] ys = b.y();
     double[] ws = b.w();
@@ -785,7 +808,7 @@ public final class LogisticEngine implements Engine {
     for (int m = 0; m < held.length; m++) {
       int co = m * (p + 1);
       double b0 = coef[co + p];
-      int o = m * stride;
+      int o = offsets[m];
       int h = o + 3;
       int g = h + p;
       double loss = 0;
@@ -795,8 +818,7 @@ public final class LogisticEngine implements Engine {
       for (int i = 0; i < b.n(); i++) {
         if (folds[i] == held[m]) continue;
         int xo = i * p;
-        double eta = b0;
-        for (int j = 0; j < p; j++) eta += coef[co + j] * x[xo + j];
+        double eta = b0 + kernel.dot(coef, co, x, xo, p);
         double e = Math.exp(-Math.abs(eta));
         double prob;
         double comp;
@@ -812,16 +834,11 @@ public final class LogisticEngine implements Engine {
         loss += w * ((eta >= 0 ? (1 - y) * eta : -y * eta) + Math.log(1 + e));   // log1p: 1e−16 better, 3× slower
         double res = w * (y - prob);
         sr += res;
-        if (!full[m]) {
-          for (int j = 0; j < p; j++) acc[g + j] += res * x[xo + j];
-          continue;
-        }
+        kernel.axpy(res, x, xo, acc, g, p);
+        if (!full[m]) continue;
         double vi = w * prob * comp;
         sv += vi;
-        for (int j = 0; j < p; j++) {
-          acc[h + j] += vi * x[xo + j];
-          acc[g + j] += res * x[xo + j];
-        }
+        kernel.axpy(vi, x, xo, acc, h, p);
         rows[pending] = xo;
         v[pending] = vi;
         if (++pending == GramKernel.CHUNK) {
@@ -843,8 +860,7 @@ public final class LogisticEngine implements Engine {
    */
   static void accumulate(RowBlocks.Block b, int p, int classes, int[] held, boolean[] full, double[] coef,
       double[] acc) {
-    int block = classStride(p);
-    int stride = stride(p, classes);
+    int[] offsets = offsets(p, classes, full);
     int width = classes * (p + 1);
     double[] x = b.x();
     double[] ys = b.y();
@@ -859,7 +875,8 @@ public final class LogisticEngine implements Engine {
     double[] sr = new double[classes];
     for (int m = 0; m < held.length; m++) {
       int co = m * width;
-      int o = m * stride;
+      int o = offsets[m];
+      int block = classStride(p, full[m]);
       double loss = 0;
       java.util.Arrays.fill(sv, 0);
       java.util.Arrays.fill(sr, 0);
@@ -870,8 +887,7 @@ public final class LogisticEngine implements Engine {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {
           int cc = co + c * (p + 1);
-          double e = coef[cc + p];
-          for (int j = 0; j < p; j++) e += coef[cc + j] * x[xo + j];
+          double e = coef[cc + p] + kernel.dot(coef, cc, x, xo, p);
           eta[c] = e;
           max = Math.max(max, e);
         }
@@ -890,17 +906,12 @@ public final class LogisticEngine implements Engine {
           sr[c] += res;
           int h = o + 1 + c * block + 2;
           int g = h + p;
-          if (!full[m]) {
-            for (int j = 0; j < p; j++) acc[g + j] += res * x[xo + j];
-            continue;
-          }
+          kernel.axpy(res, x, xo, acc, g, p);
+          if (!full[m]) continue;
           double vc = w * prob * (1 - prob);
           sv[c] += vc;
           v[c][pending] = vc;
-          for (int j = 0; j < p; j++) {
-            acc[h + j] += vc * x[xo + j];
-            acc[g + j] += res * x[xo + j];
-          }
+          kernel.axpy(vc, x, xo, acc, h, p);
         }
         if (!full[m]) continue;
         rows[pending] = xo;
@@ -979,8 +990,7 @@ public final class LogisticEngine implements Engine {
     int sets = numClasses == 2 ? 1 : numClasses;
     int co = m * sets * (p + 1);
     if (numClasses == 2) {
-      double eta = c[co + p];
-      for (int j = 0; j < p; j++) eta += c[co + j] * x[i * p + j];
+      double eta = c[co + p] + GramKernel.get().dot(c, co, x, i * p, p);
       // As LinearPredictor (and MLlib's model): p₁ = 1/(1 + e^−η).
       double p1 = 1 / (1 + Math.exp(-eta));
       out[0] = 1 - p1;
@@ -989,9 +999,7 @@ public final class LogisticEngine implements Engine {
     }
     for (int s = 0; s < sets; s++) {
       int cc = co + s * (p + 1);
-      double eta = c[cc + p];
-      for (int j = 0; j < p; j++) eta += c[cc + j] * x[i * p + j];
-      out[s] = eta;
+      out[s] = c[cc + p] + GramKernel.get().dot(c, cc, x, i * p, p);
     }
     LinearPredictor.softmax(out, sets);
   }

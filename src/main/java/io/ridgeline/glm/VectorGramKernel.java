@@ -2,6 +2,7 @@ package io.ridgeline.glm;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,6 +35,30 @@ final class VectorGramKernel extends GramKernel {
       for (; q + 2 * L <= j0 + 1; q += 2 * L) fullTile(x, p, rows, m, z, j0, jn, q, acc, at);
       for (; q < j0 + jn; q += L) diagonalTile(x, p, rows, m, z, j0, jn, q, acc, at, tile);
     }
+  }
+
+  @Override
+  double dot(double[] a, int ao, double[] b, int bo, int p) {
+    DoubleVector s0 = DoubleVector.zero(S);
+    DoubleVector s1 = s0;
+    int j = 0;
+    for (; j + 2 * L <= p; j += 2 * L) {
+      s0 = DoubleVector.fromArray(S, a, ao + j).fma(DoubleVector.fromArray(S, b, bo + j), s0);
+      s1 = DoubleVector.fromArray(S, a, ao + j + L).fma(DoubleVector.fromArray(S, b, bo + j + L), s1);
+    }
+    double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+    for (; j < p; j++) sum += a[ao + j] * b[bo + j];
+    return sum;
+  }
+
+  @Override
+  void axpy(double c, double[] x, int xo, double[] y, int yo, int p) {
+    DoubleVector cv = DoubleVector.broadcast(S, c);
+    int j = 0;
+    for (; j + L <= p; j += L) {
+      DoubleVector.fromArray(S, x, xo + j).fma(cv, DoubleVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
+    }
+    for (; j < p; j++) y[yo + j] += c * x[xo + j];
   }
 
   /** Rows j0 .. j0+jn−1, columns q .. q+2L−1, all at or below the diagonal: added in place. */
@@ -105,13 +130,14 @@ final class VectorGramKernel extends GramKernel {
    */
   private static void diagonalTile(double[] x, int p, int[] rows, int m, double[] z, int j0, int jn, int q,
       double[] acc, int at, double[] tile) {
-    VectorMask<Double> inside = S.indexInRange(q, p);
+    VectorMask<Double> inside = q + L <= p ? null : S.indexInRange(q, p);   // masked loads only at the edge
     DoubleVector a0 = DoubleVector.zero(S);
     DoubleVector a1 = a0;
     DoubleVector a2 = a0;
     DoubleVector a3 = a0;
     for (int i = 0; i < m; i++) {
-      DoubleVector x0 = DoubleVector.fromArray(S, x, rows[i] + q, inside);
+      DoubleVector x0 = inside == null ? DoubleVector.fromArray(S, x, rows[i] + q)
+          : DoubleVector.fromArray(S, x, rows[i] + q, inside);
       int zr = i * p + j0;
       a0 = DoubleVector.broadcast(S, z[zr]).fma(x0, a0);
       if (jn > 1) a1 = DoubleVector.broadcast(S, z[zr + 1]).fma(x0, a1);

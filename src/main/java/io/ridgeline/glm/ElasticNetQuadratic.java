@@ -74,9 +74,9 @@ final class ElasticNetQuadratic {
       return new Descent(0, true);
     }
     if (onSupport(beta, l1, l2)) return new Descent(0, true);
-    Descent loose = descend(beta, multiply(beta), l1, l2, Math.max(tolerance, LOOSE));
-    if (loose.converged() && onSupport(beta, l1, l2)) return loose;
-    Descent tight = descend(beta, multiply(beta), l1, l2, tolerance);
+    Descent loose = descend(beta, multiply(beta), l1, l2, Math.max(tolerance, LOOSE), maxSweeps);
+    if (!loose.converged() || onSupport(beta, l1, l2)) return loose;   // the cap ended it, or solved
+    Descent tight = descend(beta, multiply(beta), l1, l2, tolerance, maxSweeps - loose.sweeps());
     return new Descent(loose.sweeps() + tight.sweeps(), tight.converged());
   }
 
@@ -121,8 +121,8 @@ final class ElasticNetQuadratic {
     return f;
   }
 
-  /** Coordinate descent from the current β (g = Aβ on entry and exit), to the given tolerance. */
-  private Descent descend(double[] beta, double[] g, double l1, double l2, double tolerance) {
+  /** Coordinate descent from the current β (g = Aβ on entry and exit), to the tolerance, at most {@code cap} sweeps. */
+  private Descent descend(double[] beta, double[] g, double l1, double l2, double tolerance, int cap) {
     double[] l1j = new double[p];
     double[] denominator = new double[p];
     for (int j = 0; j < p; j++) {
@@ -131,11 +131,11 @@ final class ElasticNetQuadratic {
     }
     boolean[] active = new boolean[p];
     int sweeps = 0;
-    while (sweeps < maxSweeps) {
+    while (sweeps < cap) {
       sweeps++;
       if (sweep(beta, g, l1j, denominator, null) <= tolerance) return new Descent(sweeps, true);
       for (int j = 0; j < p; j++) active[j] = beta[j] != 0;
-      while (sweeps < maxSweeps) {
+      while (sweeps < cap) {
         sweeps++;
         if (sweep(beta, g, l1j, denominator, active) <= tolerance) break;
       }

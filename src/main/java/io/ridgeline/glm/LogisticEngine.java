@@ -365,7 +365,9 @@ public final class LogisticEngine implements Engine {
           for (int j = 0; j < guess.length; j++) guess[j] += weight * node[0][j];
         }
         if (java.util.Arrays.stream(guess).allMatch(Double::isFinite)) {
-          for (int j = 0; j < beta.length; j++) sinceHessian = Math.max(sinceHessian, Math.abs(guess[j] - beta[j]) * set.sigma[j % p]);
+          for (int j = 0; j < beta.length; j++) {   // the warm start's move adds to the Hessian's staleness
+            sinceHessian = Math.max(sinceHessian, Math.abs(guess[j] - beta[j]) * set.sigma[j % p]);
+          }
           System.arraycopy(guess, 0, beta, 0, beta.length);
           System.arraycopy(guess, beta.length, b0, 0, b0.length);
         }
@@ -412,8 +414,9 @@ public final class LogisticEngine implements Engine {
     final int folds;
     /**
      * Chord passes worth one Hessian pass: a row's multiply-adds in each, p(p+1)/2·c + 3p + 40 against
-     * 2p + 40 (c = 1/5 on the vector {@link GramKernel}, 1 on the scalar one; 40 for the exponential,
-     * logarithm and sums): 2 at p = 30, 15 at p = 300 on the vector kernel.
+     * 2p + 40 (c = 1/5 on the vector {@link GramKernel}, a weight tuned on the dense bench, 1 on the
+     * scalar one; 40 for the exponential, logarithm and sums): 2 at p = 30, 15 at p = 300 on the vector
+     * kernel.
      */
     final double chordBudget;
 
@@ -514,10 +517,10 @@ public final class LogisticEngine implements Engine {
      *
      * <p>Convergence, in the units of the step (max_j |Δβ_j|·σ_j and the move of the mean η): a Newton
      * step d leaves an error of about C·d² (quadratic convergence; C = d/d_prev², at least 1, estimated
-     * on consecutive Newton steps); a chord step d with a Hessian from D away leaves about C·d·(D + d).
+     * on consecutive Newton steps); a chord step d with a Hessian from D away contracts by about
+     * ρ = C·(D + d) (or by the ratio of the last two chord steps, if larger) and leaves d·ρ/(1 − ρ).
      * The model has converged when that is at most {@value #PREDICTED_ERROR}. The next pass skips the
-     * Hessian when one chord step is predicted to get there: C·e·(D + e) ≤ {@value #PREDICTED_ERROR}
-     * with e the current error — in practice the third pass of a λ costs a fifth of the others.
+     * Hessian when the chord steps still needed cost less than one ({@link #chordPays}).
      *
      * <p>Multinomial: the block-diagonal steps converge linearly, d_{t+1} ≈ ρ·d_t, so the error left is
      * about d·ρ/(1 − ρ) with ρ the larger of the last two step ratios; every pass gathers the Hessian.
@@ -585,8 +588,11 @@ public final class LogisticEngine implements Engine {
         m.sinceHessian = step;
         error = m.rate * step * step;
       } else {
-        error = m.rate * step * (m.sinceHessian + step);
+        // Chord steps converge linearly: the error left is about d·ρ/(1 − ρ), ρ the larger of the
+        // predicted contraction C·(D + d) and the one measured on the last two chord steps.
         if (m.lastChord > 0) observed = step / m.lastChord;
+        double rho = Math.max(m.rate * (m.sinceHessian + step), observed);
+        error = rho < 1 ? step * rho / (1 - rho) : Double.POSITIVE_INFINITY;
         m.lastChord = step;
         m.sinceHessian += step;
       }

@@ -39,9 +39,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>The logistic engine the same way, on a binary label of the same features: through a whole sweep
  * against {@code run.engine: mllib} (standardized, with intercept), and against direct MLlib fits for
- * the other standardization/intercept cases, to 1e−5 relative; the differences measured (≤ 2e−7) are
- * MLlib's own (against glmnet the logistic engine agrees to 7e−10), and every point's value of MLlib's
- * objective is checked to be no worse than MLlib's.
+ * the other standardization/intercept cases (to 2e−6 and 1e−5 relative); the differences measured
+ * (≤ 2e−7) are MLlib's own (against glmnet the logistic engine agrees to 7e−10), and every point's value
+ * of MLlib's objective is checked to be no worse than MLlib's.
  */
 @Tag("slow")
 class EngineAgreementTest {
@@ -317,7 +317,8 @@ class EngineAgreementTest {
    * The logistic engine against {@code run.engine: mllib} ({@code LogisticRegression} at tol 1e−12) through
    * a whole sweep, standardized with an intercept: the same validation metrics for every trial, the same
    * full-data coefficients and the same selected point (and the engine's value of MLlib's objective never
-   * above MLlib's own). Measured: metrics 1.8e−8, coefficients 2.0e−7 (MLlib's own accuracy).
+   * above MLlib's own). Measured: metrics 1.8e−8, coefficients 2.0e−7 (MLlib's own accuracy); bars 2e−7
+   * and 2e−6.
    */
   @org.junit.jupiter.api.Test
   void logisticEngineAgreesWithMllibEngine() throws IOException {
@@ -351,8 +352,8 @@ class EngineAgreementTest {
     }
     System.out.printf("logistic engines: largest relative difference, metrics %.2e, coefficients %.2e%n",
         worstMetric, worstCoefficient);
-    assertTrue(worstMetric <= 1e-5, "metrics differ by " + worstMetric);
-    assertTrue(worstCoefficient <= 1e-5, "coefficients differ by " + worstCoefficient);
+    assertTrue(worstMetric <= 2e-7, "metrics differ by " + worstMetric);               // measured 1.77e−8
+    assertTrue(worstCoefficient <= 2e-6, "coefficients differ by " + worstCoefficient);   // measured 2.04e−7
     assertEquals(spark.read().parquet(reference.resolve("runs").toString()).first().<Integer>getAs("selected_point"),
         spark.read().parquet(fast.resolve("runs").toString()).first().<Integer>getAs("selected_point"));
   }

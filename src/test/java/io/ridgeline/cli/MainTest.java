@@ -119,7 +119,7 @@ class MainTest {
   void sweepThenReport() {
     Path out = TestSpark.tempDir("cli");
     Result sweep = run("sweep", "conf/wine.yaml", "--set", "run.output=" + out, "--set", "cv.folds=3",
-        "--run-id", "cli-wine");
+        "--set", "sweep.lambda.values=[0.3, 0.03]", "--run-id", "cli-wine");
     assertEquals(0, sweep.code(), sweep.err());
     assertTrue(sweep.out().contains("selected (min): α="), sweep.out());
     assertTrue(sweep.out().contains("model:   " + out + "/models/cli-wine"), sweep.out());

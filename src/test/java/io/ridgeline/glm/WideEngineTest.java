@@ -3,6 +3,7 @@ package io.ridgeline.glm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ridgeline.MllibReference;
 import io.ridgeline.TestSpark;
 import io.ridgeline.config.Metric;
 import io.ridgeline.cv.FoldedData;
@@ -43,7 +44,10 @@ class WideEngineTest {
   /** MLlib counts as converged (so its coefficients as the reference) below this KKT violation. */
   private static final double MLLIB_CONVERGED = 1e-8;
 
-  /** MLlib's fits by data set and point, shared by the distributed and the in-task engine's cases. */
+  /**
+   * MLlib's fits by data set and point, shared by the distributed and the in-task engine's cases; stored
+   * (see {@link MllibReference}: at tol 1e−12 they took most of this class's 228 s).
+   */
   private static final java.util.Map<String, double[]> REFERENCE = new java.util.HashMap<>();
 
   private static final List<GridPoint> POINTS = List.of(new GridPoint(0, 1, 0.08), new GridPoint(1, 1, 0.01),
@@ -71,8 +75,9 @@ class WideEngineTest {
       GridPoint point = points.get(i);
       double[] ours = coefficients(fits.get(i), p);
       // The same seeded data for both engines: MLlib's reference fit is made once for the pair.
-      double[] theirs = REFERENCE.computeIfAbsent(family + p + standardize + intercept + point.label(),
-          key -> mllib(data.frame, binomial, point, standardize, intercept, p));
+      double[] theirs = REFERENCE.computeIfAbsent(family + " p=" + p + " standardize=" + standardize + " intercept="
+          + intercept + " alpha=" + point.alpha() + " lambda=" + point.lambda(), key -> MllibReference.get("WideEngineTest", key,
+              MllibReference.fingerprint(data.frame), () -> mllib(data.frame, binomial, point, standardize, intercept, p)));
       double scale = Math.max(WideData.largest(theirs), 1e-300);
       double worst = 0;
       for (int j = 0; j <= p; j++) worst = Math.max(worst, Math.abs(ours[j] - theirs[j]) / scale);

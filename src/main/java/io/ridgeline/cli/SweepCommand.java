@@ -48,6 +48,7 @@ final class SweepCommand implements Callable<Integer> {
     }
     out.println("reports: " + o.reports() + "/{" + String.join(",", o.tables()) + "}/run_id=" + o.runId());
     out.println("model:   " + o.model());
+    if (o.page() != null) out.println("page:    " + o.page());
     return 0;
   }
 }

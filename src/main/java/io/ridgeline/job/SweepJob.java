@@ -72,6 +72,9 @@ public final class SweepJob {
    */
   public static final int DENSE_COEFFICIENTS = 1000;
 
+  /** The run page is drawn within this, or the run publishes without it (with a warning). */
+  static final int PAGE_SECONDS = 120;
+
   private final SparkSession spark;
   private final SweepSpec spec;
   private final PrintStream log;
@@ -87,8 +90,9 @@ public final class SweepJob {
    *
    * @param oneSe the one-standard-error choice over all α, or null where there is none (mlp)
    */
+  /** @param page the run page's {@code index.html}, or null when it could not be drawn */
   public record Outcome(String runId, Choice refit, GridPoint refitPoint, Choice oneSe, GridPoint oneSePoint,
-      Metric metric, int folds, String reports, List<String> tables, String model) {}
+      Metric metric, int folds, String reports, List<String> tables, String model, String page) {}
 
   /** A fresh run id: UTC time and four random hex digits. */
   public static String newRunId() {
@@ -207,6 +211,7 @@ public final class SweepJob {
           DatasetLoader.rootMessage(error));
       writer.fail(new Table(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA));
       log.println("recorded run " + runId + " as failed; running it again resumes it");
+      refreshIndex();
     } catch (Exception | Error e) {
       error.addSuppressed(e);
     }
@@ -368,14 +373,60 @@ public final class SweepJob {
         writer.modelPath().toString(), engine.name(), null);
     tables.add(new Table(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA));
     String modelPath = writer.stagedModelPath();
+    boolean page = stagePage(writer, runId, tables);
     writer.stage(tables, () -> {
       spark.sparkContext().setJobDescription("save the selected model");
       // The feature stages and the fitted model: scores a frame with the original columns.
       data.pipeline().withModel(chosenModel.transformer()).write().overwrite().save(modelPath);
     });
     writer.publish();
+    refreshIndex();
     return new Outcome(runId, refit, chosen, oneSe, oneSe == null ? null : grid.get(oneSe.point().point()), metric, k,
-        spec.run().output(), writer.tables(), writer.modelPath().toString());
+        spec.run().output(), writer.tables(), writer.modelPath().toString(),
+        page ? writer.pagePath() + "/index.html" : null);
+  }
+
+  /**
+   * Draws the run's page from the tables about to be staged and stages it beside them. The page is
+   * a view of the tables: if it cannot be drawn (say, a JVM without fonts) the run says so in one
+   * warning line and publishes without it.
+   */
+  private boolean stagePage(ReportWriter writer, String runId, List<Table> tables) throws IOException {
+    io.ridgeline.page.RunTables rows = io.ridgeline.page.RunTables.of(spark, runId, tables);
+    // Drawn on a daemon thread with a deadline: a charting library that stalls must not stall the run.
+    java.util.concurrent.ExecutorService drawer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "ridgeline-page");
+      t.setDaemon(true);
+      return t;
+    });
+    java.util.Map<String, String> files;
+    try {
+      files = drawer.submit(() -> io.ridgeline.page.RunPage.render(rows)).get(PAGE_SECONDS,
+          java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      log.println("warning: no HTML page for run " + runId + ": " + DatasetLoader.rootMessage(e.getCause()));
+      return false;
+    } catch (java.util.concurrent.TimeoutException e) {
+      log.println("warning: no HTML page for run " + runId + ": drawing it took over " + PAGE_SECONDS + " s");
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while drawing the page", e);
+    } finally {
+      drawer.shutdownNow();
+    }
+    io.ridgeline.page.RunPage.write(writer.fileSystem(), writer.stagedPagePath(), files);
+    return true;
+  }
+
+  /** Rebuilds {@code <run.output>/html/index.html}; a failure costs only the index, with a warning. */
+  private void refreshIndex() {
+    try {
+      io.ridgeline.page.RunIndex.write(spark, spec.run().output());
+    } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError | InternalError e) {
+      log.println("warning: the index of runs in " + spec.run().output() + "/html was not rebuilt: "
+          + DatasetLoader.rootMessage(e));
+    }
   }
 
   /**

@@ -24,25 +24,9 @@ public final class ReportPrinter {
 
   /** @param runId a run id, or null for the run that ended last */
   public static String render(SparkSession spark, String output, String runId) {
-    Dataset<Row> runs;
-    try {
-      Path root = new Path(output, Tables.RUNS);
-      if (!root.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(root)) {
-        throw new NoSuchRunException(output + ": no runs here (no '" + Tables.RUNS + "' table)");
-      }
-      runs = spark.read().parquet(root.toString());
-    } catch (java.io.IOException e) {
-      throw new NoSuchRunException(output + ": cannot read the reports (" + e.getMessage() + ")");
-    }
-    Dataset<Row> chosen = runId == null
-        ? runs.orderBy(col("ended_at").desc()).limit(1)
-        : runs.where(col("run_id").equalTo(runId));
-    List<Row> found = chosen.collectAsList();
-    if (found.isEmpty()) throw new NoSuchRunException(output + ": no run with id '" + runId + "'");
-    Row run = found.get(0);
+    Row run = findRun(spark, output, runId);
     String id = run.getAs("run_id");
     String metric = run.getAs("metric");
-
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "run %s (%s) · %s · %s · %s%n", id, run.getAs("name"),
         run.getAs("status"), run.getAs("family"), run.getAs("started_at")));
@@ -76,6 +60,26 @@ public final class ReportPrinter {
     }
     out.append("summary (").append(metric).append(" over folds)\n").append(align(rows));
     return out.toString();
+  }
+
+  /** The {@code runs} row of a run id, or of the run that ended last when {@code runId} is null. */
+  public static Row findRun(SparkSession spark, String output, String runId) {
+    Dataset<Row> runs;
+    try {
+      Path root = new Path(output, Tables.RUNS);
+      if (!root.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(root)) {
+        throw new NoSuchRunException(output + ": no runs here (no '" + Tables.RUNS + "' table)");
+      }
+      runs = spark.read().parquet(root.toString());
+    } catch (java.io.IOException e) {
+      throw new NoSuchRunException(output + ": cannot read the reports (" + e.getMessage() + ")");
+    }
+    Dataset<Row> chosen = runId == null
+        ? runs.orderBy(col("ended_at").desc()).limit(1)
+        : runs.where(col("run_id").equalTo(runId));
+    List<Row> found = chosen.collectAsList();
+    if (found.isEmpty()) throw new NoSuchRunException(output + ": no run with id '" + runId + "'");
+    return found.get(0);
   }
 
   private static Dataset<Row> table(SparkSession spark, String output, String table, String runId) {

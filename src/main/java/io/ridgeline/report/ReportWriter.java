@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Writes a run's tables and model so that they appear together or not at all. Everything is written
  * under {@code <output>/_staging/<run_id>/} first (Spark ignores paths that start with '_'); publishing
- * renames each staged directory into place — the model, then the tables, {@code runs} last — and
+ * renames each staged directory into place — the model, the page, then the tables, {@code runs} last — and
  * undoes the renames already made if one fails. A run that fails publishes only its {@code runs} row,
  * with status {@code failed} and the error, and keeps its staging directory's {@link Checkpoints}, so
  * that running it again resumes it; that attempt's {@code runs} row then replaces the failed one. All
@@ -35,6 +35,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class ReportWriter {
   private static final String MODEL = "model";
+  /** The run's HTML page, staged as {@code _staging/<run_id>/html}, published to {@code html/<run_id>}. */
+  private static final String PAGE = "html";
   /** Where a failed attempt's {@code runs} row waits while a later attempt publishes. */
   private static final String FAILED_RUNS = "failed-runs";
 
@@ -60,6 +62,15 @@ public final class ReportWriter {
 
   public Path modelPath() {
     return new Path(new Path(output, "models"), runId);
+  }
+
+  /** Where this run's page goes: {@code <output>/html/<run_id>/}. */
+  public Path pagePath() {
+    return fs.makeQualified(new Path(new Path(output, PAGE), runId));
+  }
+
+  public FileSystem fileSystem() {
+    return fs;
   }
 
   /** The status ("succeeded" or "failed") of this run id's published {@code runs} row, if there is one. */
@@ -99,6 +110,7 @@ public final class ReportWriter {
       fs.delete(tablePath(table), true);
     }
     fs.delete(modelPath(), true);
+    fs.delete(pagePath(), true);
   }
 
   private void clearStaged() throws IOException {
@@ -111,7 +123,7 @@ public final class ReportWriter {
 
   /** The tables staged so far, in staging order. */
   public List<String> tables() {
-    return staged.keySet().stream().filter(t -> !t.equals(MODEL)).toList();
+    return staged.keySet().stream().filter(t -> !t.equals(MODEL) && !t.equals(PAGE)).toList();
   }
 
   /** Where the selected model is to be saved before publishing. */
@@ -119,6 +131,13 @@ public final class ReportWriter {
     Path p = new Path(staging, MODEL);
     staged.put(MODEL, p);
     return fs.makeQualified(p).toString();
+  }
+
+  /** Where the run's page is to be written before publishing. */
+  public Path stagedPagePath() {
+    Path p = new Path(staging, PAGE);
+    staged.put(PAGE, p);
+    return p;
   }
 
   /** A table's rows and schema. */
@@ -174,7 +193,7 @@ public final class ReportWriter {
     if (staged.containsKey(Tables.RUNS)) order.add(Tables.RUNS);
     try {
       for (String name : order) {
-        Path target = name.equals(MODEL) ? modelPath() : tablePath(name);
+        Path target = name.equals(MODEL) ? modelPath() : name.equals(PAGE) ? pagePath() : tablePath(name);
         if (name.equals(Tables.RUNS) && fs.exists(target)) move(target, new Path(staging, FAILED_RUNS), done);
         if (fs.exists(target)) throw new IOException(target + " already exists");
         move(staged.get(name), target, done);

@@ -373,12 +373,26 @@ public final class SweepJob {
         writer.modelPath().toString(), engine.name(), null);
     tables.add(new Table(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA));
     String modelPath = writer.stagedModelPath();
-    boolean page = stagePage(writer, runId, tables);
-    writer.stage(tables, () -> {
-      spark.sparkContext().setJobDescription("save the selected model");
-      // The feature stages and the fitted model: scores a frame with the original columns.
-      data.pipeline().withModel(chosenModel.transformer()).write().overwrite().save(modelPath);
+    // The page is drawn on a daemon thread while the tables and the model are written.
+    io.ridgeline.page.RunTables pageRows = io.ridgeline.page.RunTables.of(spark, runId, tables);
+    java.util.concurrent.ExecutorService drawer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "ridgeline-page");
+      t.setDaemon(true);
+      return t;
     });
+    boolean page;
+    try {
+      java.util.concurrent.Future<java.util.Map<String, String>> drawing =
+          drawer.submit(() -> io.ridgeline.page.RunPage.render(pageRows));
+      writer.stage(tables, () -> {
+        spark.sparkContext().setJobDescription("save the selected model");
+        // The feature stages and the fitted model: scores a frame with the original columns.
+        data.pipeline().withModel(chosenModel.transformer()).write().overwrite().save(modelPath);
+      });
+      page = stagePage(writer, runId, drawing);
+    } finally {
+      drawer.shutdownNow();
+    }
     writer.publish();
     refreshIndex();
     return new Outcome(runId, refit, chosen, oneSe, oneSe == null ? null : grid.get(oneSe.point().point()), metric, k,
@@ -387,22 +401,15 @@ public final class SweepJob {
   }
 
   /**
-   * Draws the run's page from the tables about to be staged and stages it beside them. The page is
-   * a view of the tables: if it cannot be drawn (say, a JVM without fonts) the run says so in one
-   * warning line and publishes without it.
+   * Stages the run's page once it is drawn (from the tables being staged). The page is a view of the
+   * tables: if it cannot be drawn (say, a JVM without fonts) or the charting stalls past
+   * {@link #PAGE_SECONDS}, the run says so in one warning line and publishes without it.
    */
-  private boolean stagePage(ReportWriter writer, String runId, List<Table> tables) throws IOException {
-    io.ridgeline.page.RunTables rows = io.ridgeline.page.RunTables.of(spark, runId, tables);
-    // Drawn on a daemon thread with a deadline: a charting library that stalls must not stall the run.
-    java.util.concurrent.ExecutorService drawer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "ridgeline-page");
-      t.setDaemon(true);
-      return t;
-    });
+  private boolean stagePage(ReportWriter writer, String runId, java.util.concurrent.Future<java.util.Map<String, String>> drawing)
+      throws IOException {
     java.util.Map<String, String> files;
     try {
-      files = drawer.submit(() -> io.ridgeline.page.RunPage.render(rows)).get(PAGE_SECONDS,
-          java.util.concurrent.TimeUnit.SECONDS);
+      files = drawing.get(PAGE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       log.println("warning: no HTML page for run " + runId + ": " + DatasetLoader.rootMessage(e.getCause()));
       return false;
@@ -412,8 +419,6 @@ public final class SweepJob {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while drawing the page", e);
-    } finally {
-      drawer.shutdownNow();
     }
     io.ridgeline.page.RunPage.write(writer.fileSystem(), writer.stagedPagePath(), files);
     return true;

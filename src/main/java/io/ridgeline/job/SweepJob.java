@@ -89,8 +89,8 @@ public final class SweepJob {
    * What a finished sweep tells its caller.
    *
    * @param oneSe the one-standard-error choice over all α, or null where there is none (mlp)
+   * @param page  the run page's {@code index.html}, or null when it could not be drawn
    */
-  /** @param page the run page's {@code index.html}, or null when it could not be drawn */
   public record Outcome(String runId, Choice refit, GridPoint refitPoint, Choice oneSe, GridPoint oneSePoint,
       Metric metric, int folds, String reports, List<String> tables, String model, String page) {}
 
@@ -373,26 +373,15 @@ public final class SweepJob {
         writer.modelPath().toString(), engine.name(), null);
     tables.add(new Table(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA));
     String modelPath = writer.stagedModelPath();
-    // The page is drawn on a daemon thread while the tables and the model are written.
-    io.ridgeline.page.RunTables pageRows = io.ridgeline.page.RunTables.of(spark, runId, tables);
-    java.util.concurrent.ExecutorService drawer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "ridgeline-page");
-      t.setDaemon(true);
-      return t;
+    // The page is drawn while the tables and the model are written.
+    java.util.concurrent.Future<java.util.Map<String, String>> drawing =
+        io.ridgeline.page.RunPage.renderInBackground(io.ridgeline.page.RunTables.of(spark, runId, tables));
+    writer.stage(tables, () -> {
+      spark.sparkContext().setJobDescription("save the selected model");
+      // The feature stages and the fitted model: scores a frame with the original columns.
+      data.pipeline().withModel(chosenModel.transformer()).write().overwrite().save(modelPath);
     });
-    boolean page;
-    try {
-      java.util.concurrent.Future<java.util.Map<String, String>> drawing =
-          drawer.submit(() -> io.ridgeline.page.RunPage.render(pageRows));
-      writer.stage(tables, () -> {
-        spark.sparkContext().setJobDescription("save the selected model");
-        // The feature stages and the fitted model: scores a frame with the original columns.
-        data.pipeline().withModel(chosenModel.transformer()).write().overwrite().save(modelPath);
-      });
-      page = stagePage(writer, runId, drawing);
-    } finally {
-      drawer.shutdownNow();
-    }
+    boolean page = stagePage(writer, runId, drawing);
     writer.publish();
     refreshIndex();
     return new Outcome(runId, refit, chosen, oneSe, oneSe == null ? null : grid.get(oneSe.point().point()), metric, k,

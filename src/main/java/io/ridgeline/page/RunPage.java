@@ -31,6 +31,18 @@ public final class RunPage {
     return files;
   }
 
+  /**
+   * {@link #render} on a daemon thread of its own, so that the caller can write the tables meanwhile
+   * and a charting library that stalls never keeps the JVM alive.
+   */
+  public static java.util.concurrent.Future<Map<String, String>> renderInBackground(RunTables t) {
+    java.util.concurrent.FutureTask<Map<String, String>> task = new java.util.concurrent.FutureTask<>(() -> render(t));
+    Thread thread = new Thread(task, "ridgeline-page");
+    thread.setDaemon(true);
+    thread.start();
+    return task;
+  }
+
   /** Writes rendered files into {@code dir} (created; files of the same names replaced). */
   public static void write(FileSystem fs, Path dir, Map<String, String> files) throws IOException {
     fs.mkdirs(dir);

@@ -21,6 +21,12 @@ public final class TestSpark {
           .config("spark.ui.enabled", "false")
           .config("spark.ui.showConsoleProgress", "false")
           .config("spark.sql.shuffle.partitions", "4")
+          // The suite runs tens of thousands of jobs in one JVM: keep the status store (which the disabled
+          // UI would show) small, so its bookkeeping and cleanup stay cheap late in the suite.
+          .config("spark.ui.retainedJobs", "100")
+          .config("spark.ui.retainedStages", "100")
+          .config("spark.ui.retainedTasks", "5000")
+          .config("spark.sql.ui.retainedExecutions", "20")
           .getOrCreate();
     }
     return spark;

@@ -36,7 +36,9 @@ final class SweepCommand implements Callable<Integer> {
     PrintStream out = System.out;
     String id = runId != null ? SweepJob.expandRunId(runId, spec.name(), Instant.now()) : SweepJob.newRunId();
     out.println("ridgeline sweep " + spec.name() + " · run " + id + " · " + spec.model().family().key());
-    Outcome o = new SweepJob(Sessions.forSpec(spec), spec, out).run(id, breakLock);
+    SweepJob job = new SweepJob(Sessions.forSpec(spec), spec, out);
+    double start = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+    Outcome o = job.run(id, breakLock);
     String metric = o.metric().key();
     out.println();
     out.printf("selected (%s): %s · cv %s %s ± %s (se over %d folds)%n", o.refit().rule().key(),
@@ -49,6 +51,7 @@ final class SweepCommand implements Callable<Integer> {
     out.println("reports: " + o.reports() + "/{" + String.join(",", o.tables()) + "}/run_id=" + o.runId());
     out.println("model:   " + o.model());
     if (o.page() != null) out.println("page:    " + o.page());
+    out.println(o.times().line(start));
     return 0;
   }
 }

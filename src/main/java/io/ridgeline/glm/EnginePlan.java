@@ -11,8 +11,9 @@ import java.util.Locale;
  *   <li>gaussian-dense ({@link GaussianEngine}): k·p²/2 for the fold Gram matrices and the pass that
  *       builds them, plus one p² matrix per fold solved at once (counted for two); MLlib's objective
  *       convention holds up to {@value WidePath#NORMAL_EQUATIONS} features only.
- *   <li>logistic-dense ({@link LogisticEngine}): m·K'·p²/2 (K' = 1 binomial, K multinomial), twice (the
- *       pass's result and the models' copies).
+ *   <li>logistic-dense ({@link LogisticEngine}): per model the pass's B Hessian blocks, B·p²/2 (B = 1
+ *       binomial, K(K−1)/2 multinomial), and its quadratic model over all K'p coefficients, K'²p²
+ *       (K' = 1 binomial, K multinomial).
  *   <li>cd-gaussian / cd-binomial ({@link WideEngine} with {@link CoordinatePaths}), where one training set
  *       fits one task ({@link Shape#taskBytes} within the task memory: a quarter of an executor's heap over
  *       its cores): per model β and its solutions, 2p; nothing per row, nothing p².
@@ -74,10 +75,10 @@ public record EnginePlan(String engine, String reason, double bytes, long budget
       }
     } else {
       int sets = s.classes() == 2 ? 1 : s.classes();
-      double dense = 8 * 2 * models * sets * p * p / 2;
+      double dense = 8 * models * (LogisticEngine.blocks(sets) * p * p / 2 + (double) sets * sets * p * p);
       if (dense <= budget && !inTaskCheaper(s, budget)) {
-        return new EnginePlan("logistic-dense", "(k+1)·|α|·K'·p²/2, twice = " + bytes(dense) + " of " + bytes(budget)
-            + " budget", dense, budget, 0, 0);
+        return new EnginePlan("logistic-dense", "(k+1)·|α|·(B·p²/2 + K'²p²) = " + bytes(dense) + " of "
+            + bytes(budget) + " budget", dense, budget, 0, 0);
       }
     }
     // In-task coordinate descent where a training set fits a task: glmnet's algorithm, no p² anywhere.

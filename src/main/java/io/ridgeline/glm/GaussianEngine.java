@@ -102,8 +102,8 @@ public final class GaussianEngine implements Engine {
     }
     List<FoldSolution> solved = runner.run(units);
 
-    runner.label("gaussian engine · mae of " + grid.size() * k + " models in one pass");
-    double[][] mae = meanAbsoluteErrors(folded, solved);
+    double[][] mae = runner.scoring("gaussian engine · mae of " + grid.size() * k + " models in one pass",
+        () -> meanAbsoluteErrors(folded, solved));
     List<TrialResult> out = new ArrayList<>(grid.size() * k);
     for (FoldSolution s : solved) {
       long nValid = folded.foldSizes()[s.fold()];

@@ -86,7 +86,7 @@ import org.apache.spark.sql.SparkSession;
  * <p><b>Cost.</b> About 2 Hessian passes and one gradient pass per λ (100,000 × 30, 5 folds, 3 α,
  * 10 λ: 32 passes, 7.8 s on 2 cores), plus one for the moments and one for scoring. A row costs k·|α|
  * models (its own fold's are skipped) × (p(p+1)/2 + 3p) multiply-adds a Hessian pass, H a chunk of rows
- * at a time through the {@link GramKernel}. Driver memory is O((k+1)·|α|·K'·p²): {@link EnginePlan}
+ * at a time through the {@link GramKernel}. Driver memory is O((k+1)·|α|·K²·p²): {@link EnginePlan}
  * takes the engine where that fits.
  *
  * <p><b>Multinomial</b> (K ≥ 3; K' = K coefficient sets, binomial is K' = 1). MLlib's objective is
@@ -94,19 +94,21 @@ import org.apache.spark.sql.SparkSession;
  *   F(B, b) = (1/W)·Σ w_i·(log Σ_k e^{η_ik} − η_{i,y_i}) + λ[α·Σ_kΣ_j π_j|β_kj| + ½(1−α)·Σ_kΣ_j π_j²β_kj²],
  *   η_ik = b_k + x_iᵀβ_k,
  * </pre>
- * with the same π_j, intercepts unpenalized and reported centred (Σ_k b_k = 0, as MLlib). glmnet's partial
- * Newton step: per class the quadratic model above with v_ik = w_i·p_ik(1 − p_ik), r_ik = w_i([y_i = k] − p_ik)
- * (the diagonal blocks of the softmax Hessian; the pass gathers all K per model), all classes solved
- * at once. The blocks are scaled by γ = K/(K−1): the softmax Hessian satisfies
- * Var_p(z) ≤ 2·Σ_k p_k(1 − p_k)z_k², so near the optimum the step maps the error by a matrix with
- * eigenvalues in [−(K−2)/K, 1): it never overshoots by more than (K−2)/K (and is exact along the
- * directions where p is balanced). The softmax is invariant when feature j's
- * coefficients all shift by t, a direction the blocks cannot see: after each step every feature takes
- * the t minimizing its penalty alone ({@link #penaltyShift}, glmnet's {@code elc}) and the intercepts
- * are centred — exact minimization along those directions. At α = 1 the L1 term is flat on the median
- * interval for even K: any point there is an optimum, and the engine reports its midpoint. The steps
- * converge linearly; a model stops when d·ρ/(1 − ρ) ≤ {@value #PREDICTED_ERROR} (ρ the larger of the
- * last two step ratios). Every multinomial pass gathers the Hessian blocks (no chord passes).
+ * with the same π_j, intercepts unpenalized and reported centred (Σ_k b_k = 0, as MLlib). Full Newton
+ * steps over all Kp coefficients at once: with v_ikl = w_i·p_ik([k = l] − p_il) (the softmax Hessian) and
+ * r_ik = w_i([y_i = k] − p_ik), the pass gathers per class Σr_k and g_k = Σr_k·x, and per pair of classes
+ * s_kl = Σv_kl, h_kl = Σv_kl·x and H_kl = Σv_kl·xxᵀ — for the K − 1 free classes only: every row's
+ * Hessian has rows summing to zero, so the reference class's blocks are minus the sums of the others'
+ * ({@link #blocks}: K(K−1)/2 Gram blocks a pass, against the K(K+1)/2 of the whole Hessian). The
+ * reference class's intercept stays put in a step (the softmax ignores a common shift), the others' are
+ * minimized out (a Schur complement, as the binomial's b₀), and the Kp-dimensional quadratic is solved by
+ * the same {@link ElasticNetQuadratic}. The softmax is also unchanged when a feature's coefficients all move
+ * by the same t_j, a direction along which the quadratic is flat: after each step every feature takes the
+ * t minimizing its penalty alone ({@link #penaltyShift}, glmnet's {@code elc}) and the intercepts are
+ * centred. At α = 1 the L1 term is flat on the median interval for even K: any point there is an
+ * optimum, and the engine reports its midpoint. Convergence, chord steps and step halving are the
+ * binomial's: multinomial converges quadratically too (wine, 10 λ: 1,480 passes with glmnet's
+ * block-diagonal partial Newton steps, see the README's speed section for the full Newton figures).
  */
 public final class LogisticEngine implements Engine {
   /** Convergence: the error left in a fitted value (per feature std), as Newton's convergence predicts it. */
@@ -116,8 +118,6 @@ public final class LogisticEngine implements Engine {
   /** Convergence of coordinate descent on each quadratic approximation. */
   private static final double DESCENT_TOLERANCE = 1e-13;
   private static final int MAX_NEWTON = 100;
-  /** The multinomial's steps converge linearly: more of them. */
-  private static final int MAX_JACOBI = 2000;
   private static final int MAX_HALVINGS = 60;
 
   private final ModelSpec spec;
@@ -125,8 +125,6 @@ public final class LogisticEngine implements Engine {
   private final int numClasses;
   /** K': coefficient sets (1 for binomial, K for multinomial). */
   private final int sets;
-  /** γ: the multinomial's block-diagonal Hessian scale K/(K−1) (1 for binomial). */
-  private final double gamma;
   private final SweepRunner runner;
   private final LogisticRegressionTrainer trainer;
   /** Full-data solutions by grid point, from {@link #crossValidate}. */
@@ -142,7 +140,6 @@ public final class LogisticEngine implements Engine {
     this.p = numFeatures;
     this.numClasses = numClasses;
     this.sets = numClasses == 2 ? 1 : numClasses;
-    this.gamma = numClasses == 2 ? 1 : numClasses / (numClasses - 1.0);
     this.runner = runner;
     this.trainer = new LogisticRegressionTrainer(spec, numFeatures, numClasses);
   }
@@ -180,7 +177,6 @@ public final class LogisticEngine implements Engine {
         for (int l = 0; l < paths.get(a).size(); l++) full.put(paths.get(a).get(l), solutions[k][a][l]);
       }
       long start = System.nanoTime();
-      runner.label("logistic engine · scores of " + grid.size() * k + " models in one pass");
       List<GridPoint> order = new ArrayList<>();
       paths.forEach(order::addAll);
       int width = sets * (p + 1);
@@ -191,7 +187,8 @@ public final class LogisticEngine implements Engine {
           for (Solution s : solutions[f][a]) fitting.internal(s, coef[f], (m++) * width);
         }
       }
-      List<List<EnumMap<Metric, Double>>> evaluations = score(fitting.blocks.rdd(), k, p, numClasses, order.size(), coef);
+      List<List<EnumMap<Metric, Double>>> evaluations = runner.scoring("logistic engine · scores of "
+          + grid.size() * k + " models in one pass", () -> score(fitting.blocks.rdd(), k, p, numClasses, order.size(), coef));
       double scoring = (System.nanoTime() - start) / 1e9 / (order.size() * k);
       List<TrialResult> out = new ArrayList<>(grid.size() * k);
       for (int f = 0; f < k; f++) {
@@ -252,6 +249,9 @@ public final class LogisticEngine implements Engine {
     final double weight;
     final double[] sigma;
     final double[] penalty;
+    /** π_j and σ_j repeated for each coefficient set: the penalty and units of all K'p coefficients. */
+    final double[] tiledPenalty;
+    final double[] tiledSigma;
     /** Mean of the shifted features. */
     final double[] mean;
     /** The intercept-only optimum per coefficient set (internal coordinates; centred for K ≥ 3), or 0. */
@@ -272,6 +272,13 @@ public final class LogisticEngine implements Engine {
         mean[j] = m.mean[j] - shift[j];
       }
       penalty = standardize ? sigma : GaussianSolver.ones(p);
+      int sets = m.classWeight.length == 2 ? 1 : m.classWeight.length;
+      tiledPenalty = new double[sets * p];
+      tiledSigma = new double[sets * p];
+      for (int c = 0; c < sets; c++) {
+        System.arraycopy(penalty, 0, tiledPenalty, c * p, p);
+        System.arraycopy(sigma, 0, tiledSigma, c * p, p);
+      }
       double[] classW = m.classWeight;
       if (intercept && !java.util.Arrays.stream(classW).allMatch(w -> w > 0)) {
         // FoldPlan refuses a fold without every class, so no training set lacks one.
@@ -312,16 +319,17 @@ public final class LogisticEngine implements Engine {
     boolean capped;
     /** The last Newton step's size at this λ (NaN: none yet, or a halving came between). */
     double lastStep = Double.NaN;
-    /** Multinomial: the ratio of the last two step sizes (NaN: none yet). */
-    double lastRatio = Double.NaN;
     /** Estimated constant of quadratic convergence (error ≈ C·step²), carried along the path. */
     double rate = 1;
     /** The next pass gathers the Hessian (else only loss and gradient: a chord step). */
     boolean hessian = true;
-    /** Per coefficient set, the quadratic model's A, h = Σv·x and s = Σv from the last Hessian pass. */
-    final double[][] a;
-    final double[][] h;
-    final double[] s;
+    /**
+     * The last Hessian pass's quadratic model over all K'p coefficients (see {@code quadraticModel}): A
+     * (K'p × K'p), the intercept columns Hb (K'p × F) and S⁻¹ (F × F; null without an intercept).
+     */
+    double[] a;
+    double[] hb;
+    double[] sInverse;
     /** Distance moved since that pass (the staleness of A, in step units). */
     double sinceHessian;
     /** The last chord step's size (NaN: the last step was Newton's). */
@@ -339,9 +347,6 @@ public final class LogisticEngine implements Engine {
       int sets = set.intercept0.length;
       beta = new double[sets * p];
       b0 = set.intercept0.clone();
-      a = new double[sets][];
-      h = new double[sets][];
-      s = new double[sets];
     }
 
     /**
@@ -374,11 +379,10 @@ public final class LogisticEngine implements Engine {
       }
       lambda = next;
       lastStep = Double.NaN;
-      lastRatio = Double.NaN;
       lastChord = Double.NaN;
-      // Binomial: the last λ's Hessian serves the first step when that λ's chord steps paid (the
-      // contraction measured decides after that step); multinomial steps always gather it.
-      hessian = set.intercept0.length > 1 || a[0] == null || !carryHessian;
+      // The last λ's Hessian serves the first step when that λ's chord steps paid (the contraction
+      // measured decides after that step).
+      hessian = a == null || !carryHessian;
       carryHessian = false;
       acceptedBeta = null;
       acceptedF = Double.NaN;
@@ -408,15 +412,22 @@ public final class LogisticEngine implements Engine {
     final RowBlocks blocks;
     final double[] shift;
     final List<Model> models = new ArrayList<>();
+    /**
+     * Multinomial: the class whose Hessian blocks and intercept the others' determine (the heaviest in
+     * all rows, so its derived blocks are the largest); binomial: 0.
+     */
+    final int reference;
+    /** The coefficient sets with a free intercept: all but the reference (binomial: the one). */
+    final int[] free;
     /** Wall seconds per model at each λ index. */
     final double[] seconds;
     final int lambdas;
     final int folds;
     /**
-     * Chord passes worth one Hessian pass: a row's multiply-adds in each, p(p+1)/2·c + 3p + 40 against
-     * 2p + 40 (c = 1/5 on the vector {@link GramKernel}, a weight tuned on the dense bench, 1 on the
-     * scalar one; 40 for the exponential, logarithm and sums): 2 at p = 30, 15 at p = 300 on the vector
-     * kernel.
+     * Chord passes worth one Hessian pass: a row's multiply-adds in each, B·(p(p+1)/2·c + p) + K'(2p + 40)
+     * against K'(2p + 40) (B {@link #blocks}; c = 1/5 on the vector {@link GramKernel}, a weight tuned on
+     * the dense bench, 1 on the scalar one; 40 for the exponential, logarithm and sums): binomial 2 at
+     * p = 30, 15 at p = 300 on the vector kernel.
      */
     final double chordBudget;
 
@@ -430,13 +441,19 @@ public final class LogisticEngine implements Engine {
       shift = new double[p];
       if (spec.intercept()) System.arraycopy(stats.training(k).mean, 0, shift, 0, p);
       if (trainingSets.size() > 1) DegenerateSets.note(stats, folded.source().featureNames(), runner::note);
+      double[] classWeight = stats.training(k).classWeight;
+      int heaviest = 0;
+      for (int c = 1; c < classWeight.length; c++) if (classWeight[c] > classWeight[heaviest]) heaviest = c;
+      reference = sets == 1 ? 0 : heaviest;
+      free = sets == 1 ? new int[] {0} : java.util.stream.IntStream.range(0, sets).filter(c -> c != reference).toArray();
       for (int t : trainingSets) {
         TrainingSet set = new TrainingSet(t, stats.training(t), shift, spec.standardize(), spec.intercept());
         for (int a = 0; a < paths.size(); a++) models.add(new Model(set, a, paths.get(a).get(0).alpha(), p));
       }
       blocks = RowBlocks.of(folded.frame(), p, shift);
-      double hessianCost = p * (p + 1) / 2.0 * (GramKernel.get().name().equals("scalar") ? 1 : 0.2);
-      chordBudget = Math.max(1, Math.floor((hessianCost + 3.0 * p + 40) / (2.0 * p + 40)));
+      double gram = p * (p + 1) / 2.0 * (GramKernel.get().name().equals("scalar") ? 1 : 0.2);
+      double gradient = sets * (2.0 * p + 40);
+      chordBudget = Math.max(1, Math.floor((blocks(sets) * (gram + p) + gradient) / gradient));
       lambdas = paths.stream().mapToInt(List::size).max().orElse(0);
       seconds = new double[lambdas];
     }
@@ -508,7 +525,7 @@ public final class LogisticEngine implements Engine {
           coef[i * width + c * (p + 1) + p] = m.b0[c];
         }
       }
-      return aggregate(blocks.rdd(), p, numClasses, held, full, coef);
+      return aggregate(blocks.rdd(), p, numClasses, free, held, full, coef);
     }
 
     /**
@@ -521,9 +538,6 @@ public final class LogisticEngine implements Engine {
      * ρ = C·(D + d) (or by the ratio of the last two chord steps, if larger) and leaves d·ρ/(1 − ρ).
      * The model has converged when that is at most {@value #PREDICTED_ERROR}. The next pass skips the
      * Hessian when the chord steps still needed cost less than one ({@link #chordPays}).
-     *
-     * <p>Multinomial: the block-diagonal steps converge linearly, d_{t+1} ≈ ρ·d_t, so the error left is
-     * about d·ρ/(1 − ρ) with ρ the larger of the last two step ratios; every pass gathers the Hessian.
      */
     private void update(Model m, double[] stats, int o, boolean full) {
       double f = m.objective(stats[o]);
@@ -538,7 +552,6 @@ public final class LogisticEngine implements Engine {
         for (int j = 0; j < m.beta.length; j++) m.beta[j] = 0.5 * (m.beta[j] + m.acceptedBeta[j]);
         for (int c = 0; c < sets; c++) m.b0[c] = 0.5 * (m.b0[c] + m.acceptedB0[c]);
         m.lastStep = Double.NaN;
-        m.lastRatio = Double.NaN;
         m.hessian = true;
         return;
       }
@@ -546,16 +559,10 @@ public final class LogisticEngine implements Engine {
       m.acceptedB0 = m.b0.clone();
       m.acceptedF = f;
       m.iterations++;
-      int block = classStride(p, full);
-      double[] next = new double[m.beta.length];
-      double[] nextB0 = new double[sets];
-      for (int c = 0; c < sets; c++) {
-        int oc = o + 1 + c * block;
-        if (full) quadraticModel(m, c, stats, oc);
-        double[] stepped = step(m, c, stats[oc + 1], stats, oc + 2 + p);
-        System.arraycopy(stepped, 0, next, c * p, p);
-        nextB0[c] = stepped[p];
-      }
+      if (full) quadraticModel(m, stats, o);
+      double[] next = m.beta.clone();
+      double[] nextB0 = m.b0.clone();
+      step(m, stats, o, next, nextB0);
       if (sets > 1) identify(m, next, nextB0);
       double step = 0;
       for (int c = 0; c < sets; c++) {
@@ -569,16 +576,6 @@ public final class LogisticEngine implements Engine {
       }
       m.beta = next;
       m.b0 = nextB0;
-      if (sets > 1) {
-        double ratio = m.lastStep > 0 ? step / m.lastStep : Double.NaN;
-        double rho = Double.isNaN(m.lastRatio) ? ratio : Math.max(ratio, m.lastRatio);
-        m.lastRatio = ratio;
-        m.lastStep = step;
-        boolean small = rho < 1 && step * rho / (1 - rho) <= PREDICTED_ERROR;
-        m.done = step <= STEP_FLOOR || small || m.iterations >= MAX_JACOBI;
-        if (m.done && !(step <= STEP_FLOOR || small)) m.capped = true;
-        return;
-      }
       double error;
       double observed = 0;   // the last chord step's contraction, measured
       if (full) {
@@ -617,69 +614,145 @@ public final class LogisticEngine implements Engine {
     }
 
     /**
-     * A, h and s of coefficient set c's quadratic model from a Hessian pass (its statistics at o):
-     * A = γ(H − hhᵀ/s)/W (or γH/W), h and s times γ.
+     * The quadratic model of a Hessian pass (its statistics at o) over all K'p coefficients θ: the
+     * Hessian H of Σw·ℓ in θ, its intercept columns Hb (K'p × F) and intercept block S (F × F) over the F
+     * free intercepts (binomial: the one; multinomial: all but the reference class's, which may stay put:
+     * the softmax ignores a common shift), and, minimizing over those intercepts, the Schur complement
+     * A = (H − Hb·S⁻¹·Hbᵀ)/W (without an intercept A = H/W). Multinomial blocks of the reference class
+     * are minus the sums of the free classes' (see {@link #blocks}).
      */
-    private void quadraticModel(Model m, int c, double[] stats, int o) {
-      double w = m.set.weight;
-      double s = stats[o];
-      int h = o + 2;
-      int hh = h + 2 * p;
-      boolean intercept = spec.intercept();
-      double[] a = new double[p * p];
-      for (int j = 0; j < p; j++) {
-        int base = hh + j * (j + 1) / 2;
-        for (int i = 0; i <= j; i++) {
-          double v = (stats[base + i] - (intercept ? stats[h + i] * stats[h + j] / s : 0)) / w;
-          if (sets > 1) v *= gamma;
-          a[i * p + j] = v;
-          a[j * p + i] = v;
+    private void quadraticModel(Model m, double[] stats, int o) {
+      int d = sets * p;
+      int f = free.length;
+      int stride = blockStride(p);
+      int base = o + 1 + sets * (1 + p);
+      double[] hess = new double[d * d];
+      double[] hb = new double[d * f];
+      double[] sBlock = new double[f * f];
+      for (int b = 0; b < f; b++) {
+        for (int a = 0; a <= b; a++) {
+          int q = base + (b * (b + 1) / 2 + a) * stride;
+          int ra = free[a] * p;
+          int rb = free[b] * p;
+          sBlock[a * f + b] = stats[q];
+          sBlock[b * f + a] = stats[q];
+          for (int j = 0; j < p; j++) {
+            hb[(ra + j) * f + b] = stats[q + 1 + j];
+            hb[(rb + j) * f + a] = stats[q + 1 + j];
+            int packed = q + 1 + p + j * (j + 1) / 2;
+            for (int i = 0; i <= j; i++) {
+              double v = stats[packed + i];
+              hess[(ra + i) * d + rb + j] = v;
+              hess[(ra + j) * d + rb + i] = v;
+              hess[(rb + i) * d + ra + j] = v;
+              hess[(rb + j) * d + ra + i] = v;
+            }
+          }
         }
       }
-      m.a[c] = a;
-      m.h[c] = java.util.Arrays.copyOfRange(stats, h, h + p);
-      m.s[c] = s;
       if (sets > 1) {
-        for (int j = 0; j < p; j++) m.h[c][j] *= gamma;
-        m.s[c] *= gamma;
+        int r = reference * p;
+        for (int i = 0; i < p; i++) {
+          for (int col = 0; col < d; col++) {
+            if (col >= r && col < r + p) continue;
+            double sum = 0;
+            for (int c : free) sum += hess[(c * p + i) * d + col];
+            hess[(r + i) * d + col] = -sum;
+            hess[col * d + r + i] = -sum;
+          }
+          for (int b = 0; b < f; b++) {
+            double sum = 0;
+            for (int c : free) sum += hb[(c * p + i) * f + b];
+            hb[(r + i) * f + b] = -sum;
+          }
+        }
+        for (int i = 0; i < p; i++) {
+          for (int j = 0; j < p; j++) {
+            double sum = 0;
+            for (int c : free) sum += hess[(c * p + i) * d + r + j];
+            hess[(r + i) * d + r + j] = -sum;
+          }
+        }
       }
+      double w = m.set.weight;
+      double[] a = new double[d * d];
+      m.sInverse = null;
+      if (spec.intercept()) {
+        m.sInverse = inverse(sBlock, f);
+        double[] hbS = new double[d * f];   // Hb·S⁻¹
+        for (int i = 0; i < d; i++) {
+          for (int b = 0; b < f; b++) {
+            double v = 0;
+            for (int c = 0; c < f; c++) v += hb[i * f + c] * m.sInverse[c * f + b];
+            hbS[i * f + b] = v;
+          }
+        }
+        for (int i = 0; i < d; i++) {
+          for (int j = 0; j <= i; j++) {
+            double v = hess[i * d + j];
+            for (int b = 0; b < f; b++) v -= hbS[i * f + b] * hb[j * f + b];
+            a[i * d + j] = v / w;
+            a[j * d + i] = v / w;
+          }
+        }
+      } else {
+        for (int i = 0; i < d * d; i++) a[i] = hess[i] / w;
+      }
+      m.a = a;
+      m.hb = hb;
     }
 
     /**
-     * The minimizer (β_c, b₀_c) of coefficient set c's penalized quadratic model at the model's point,
-     * given Σr and g = Σr·x (at {@code stats[g..]}) from this pass.
+     * The minimizer of the model's penalized quadratic model at its point θ̂ given this pass's Σr and g
+     * (at o): θ by {@link ElasticNetQuadratic} with c = Aθ̂ + (g − Hb·S⁻¹·Σr_F)/W, then the free
+     * intercepts b_F + S⁻¹(Σr_F − Hbᵀ(θ − θ̂)). At λ = 0 a multinomial's reference class stays at 0 in
+     * the solve (the quadratic is flat along the shifts {@link #identify} then fixes). Writes θ and b into
+     * {@code next} and {@code nextB0}, which hold the model's point on entry.
      */
-    private double[] step(Model m, int c, double sr, double[] stats, int g) {
-      double w = m.set.weight;
+    private void step(Model m, double[] stats, int o, double[] next, double[] nextB0) {
+      int d = sets * p;
+      int f = free.length;
       boolean intercept = spec.intercept();
-      double[] a = m.a[c];
-      double[] h = m.h[c];
-      double s = m.s[c];
-      int bo = c * p;
-      double[] rhs = new double[p];
-      for (int j = 0; j < p; j++) {
-        double aBeta = 0;
-        for (int i = 0; i < p; i++) aBeta += a[j * p + i] * m.beta[bo + i];
-        rhs[j] = aBeta + (stats[g + j] - (intercept ? h[j] * sr / s : 0)) / w;
-      }
-      double[] next = java.util.Arrays.copyOfRange(m.beta, bo, bo + p + 1);
-      ElasticNetQuadratic.Descent d = new ElasticNetQuadratic(p, a, rhs, m.set.penalty, m.set.sigma, DESCENT_TOLERANCE)
-          .minimize(next, m.lambda * m.alpha, m.lambda * (1 - m.alpha));
-      if (!d.converged()) m.capped = true;
-      next[p] = 0;
+      double[] sr = new double[f];
+      for (int b = 0; b < f; b++) sr[b] = stats[o + 1 + free[b] * (1 + p)];
+      double[] u = new double[f];   // S⁻¹·Σr_F
       if (intercept) {
-        double hDelta = 0;
-        for (int j = 0; j < p; j++) hDelta += h[j] * (m.beta[bo + j] - next[j]);
-        next[p] = m.b0[c] + (hDelta + sr) / s;
+        for (int b = 0; b < f; b++) for (int c = 0; c < f; c++) u[b] += m.sInverse[b * f + c] * sr[c];
       }
-      return next;
+      double[] rhs = new double[d];
+      for (int c = 0; c < sets; c++) {
+        for (int j = 0; j < p; j++) {
+          int i = c * p + j;
+          double g = stats[o + 2 + c * (1 + p) + j];
+          if (intercept) for (int b = 0; b < f; b++) g -= m.hb[i * f + b] * u[b];
+          double aTheta = 0;
+          for (int k = 0; k < d; k++) aTheta += m.a[i * d + k] * m.beta[k];
+          rhs[i] = aTheta + g / m.set.weight;
+        }
+      }
+      double[] sigma = m.set.tiledSigma;
+      if (sets > 1 && m.lambda == 0) {
+        sigma = sigma.clone();
+        java.util.Arrays.fill(sigma, reference * p, (reference + 1) * p, 0);
+      }
+      ElasticNetQuadratic.Descent descent = new ElasticNetQuadratic(d, m.a, rhs, m.set.tiledPenalty, sigma,
+          DESCENT_TOLERANCE).minimize(next, m.lambda * m.alpha, m.lambda * (1 - m.alpha));
+      if (!descent.converged()) m.capped = true;
+      if (intercept) {
+        double[] t = sr.clone();   // Σr_F − Hbᵀ(θ − θ̂)
+        for (int i = 0; i < d; i++) {
+          double delta = next[i] - m.beta[i];
+          if (delta != 0) for (int b = 0; b < f; b++) t[b] -= m.hb[i * f + b] * delta;
+        }
+        for (int b = 0; b < f; b++) for (int c = 0; c < f; c++) nextB0[free[b]] += m.sInverse[b * f + c] * t[c];
+      }
     }
 
     /**
      * Multinomial: the softmax is unchanged when a feature's coefficients all move by the same t_j (the
      * intercepts likewise), so each feature takes the t_j that minimizes its penalty alone (glmnet's
-     * {@code elc}; see {@link #penaltyShift}) and the intercepts are centred — an exact minimization
-     * along the directions the block-diagonal steps cannot see.
+     * {@code elc}; see {@link #penaltyShift}) and the intercepts are centred — the quadratic model is
+     * flat along those directions, so this is its exact minimization along them.
      */
     private void identify(Model m, double[] beta, double[] b0) {
       double[] column = new double[sets];
@@ -726,6 +799,33 @@ public final class LogisticEngine implements Engine {
   }
 
   /**
+   * The inverse of a small symmetric positive definite matrix (n × n, row-major) by Gauss–Jordan
+   * elimination; the intercept block S is one (every class has weight in every training set).
+   */
+  static double[] inverse(double[] matrix, int n) {
+    double[] m = matrix.clone();
+    double[] inv = new double[n * n];
+    for (int i = 0; i < n; i++) inv[i * n + i] = 1;
+    for (int c = 0; c < n; c++) {
+      double pivot = m[c * n + c];
+      if (!(pivot > 0)) throw new IllegalStateException("the intercepts' Hessian block is not positive definite");
+      for (int j = 0; j < n; j++) {
+        m[c * n + j] /= pivot;
+        inv[c * n + j] /= pivot;
+      }
+      for (int r = 0; r < n; r++) {
+        double factor = m[r * n + c];
+        if (r == c || factor == 0) continue;
+        for (int j = 0; j < n; j++) {
+          m[r * n + j] -= factor * m[c * n + j];
+          inv[r * n + j] -= factor * inv[c * n + j];
+        }
+      }
+    }
+    return inv;
+  }
+
+  /**
    * The t minimizing Σ_k [α|b_k − t| + ½(1−α)·π(b_k − t)²] (a feature's penalty after the shift, over
    * λπ): the median of the b_k at α = 1 (the midpoint of the two middle ones for even K: every point
    * between is a minimizer and this one is symmetric), their mean at α = 0 (also used at λ = 0, where
@@ -760,38 +860,51 @@ public final class LogisticEngine implements Engine {
     return sorted[n / 2];
   }
 
-  /** Doubles per coefficient set in a pass's result: Σv, Σr, h (p), g (p), H (p(p+1)/2). */
-  static int classStride(int p, boolean hessian) {
-    return hessian ? classStride(p) : 2 + 2 * p;
+  /**
+   * Doubles of a pass's result per model: Σw·ℓ; per coefficient set c, Σr_c and g_c = Σr_c·x (p); with the
+   * Hessian, per block q of {@link #blocks}, s_q = Σv_q, h_q = Σv_q·x (p) and H_q = Σv_q·xxᵀ (p(p+1)/2,
+   * packed upper triangle).
+   */
+  static int modelStride(int p, int sets, boolean hessian) {
+    return 1 + sets * (1 + p) + (hessian ? blocks(sets) * blockStride(p) : 0);
   }
 
-  static int classStride(int p) {
-    return 2 + 2 * p + p * (p + 1) / 2;
+  static int blockStride(int p) {
+    return 1 + p + p * (p + 1) / 2;
   }
 
   /**
-   * Where each model's statistics start in a pass's result (the last entry: its length): per model Σw·ℓ,
-   * then each coefficient set's {@link #classStride} (without H for a gradient-only model, so a chord
-   * pass ships O(p) a model, not O(p²)).
+   * Hessian blocks a pass gathers: binomial 1 (v = w·p(1 − p)); multinomial one per pair a ≤ b of the
+   * K − 1 free classes (v_ab = w·(p_a[a = b] − p_a·p_b)), the reference class's blocks being minus the sums
+   * of the others' (each row's softmax Hessian has rows summing to 0). Block (a, b) is {@code b(b+1)/2 + a}.
+   */
+  static int blocks(int sets) {
+    return sets == 1 ? 1 : (sets - 1) * sets / 2;
+  }
+
+  /**
+   * Where each model's statistics start in a pass's result (the last entry: its length); a gradient-only
+   * model ships O(K'p) numbers, not the Hessian's O(p²).
    */
   static int[] offsets(int p, int sets, boolean[] full) {
     int[] out = new int[full.length + 1];
-    for (int m = 0; m < full.length; m++) out[m + 1] = out[m] + 1 + sets * classStride(p, full[m]);
+    for (int m = 0; m < full.length; m++) out[m + 1] = out[m] + modelStride(p, sets, full[m]);
     return out;
   }
 
   /**
    * The pass: for models i with held-out fold {@code held[i]} and per coefficient set (β_c, b̃₀_c) at
-   * {@code coef[i·K'(p+1) + c(p+1)..]}, every row outside the held-out fold adds its terms. Static, so
-   * the closure ships only arrays.
+   * {@code coef[i·K'(p+1) + c(p+1)..]}, every row outside the held-out fold adds its terms; multinomial
+   * Hessian blocks are over the classes {@code free} (all but one reference class). Static, so the
+   * closure ships only arrays.
    */
-  static double[] aggregate(JavaRDD<RowBlocks.Block> blocks, int p, int numClasses, int[] held, boolean[] full,
-      double[] coef) {
+  static double[] aggregate(JavaRDD<RowBlocks.Block> blocks, int p, int numClasses, int[] free, int[] held,
+      boolean[] full, double[] coef) {
     int[] offsets = offsets(p, numClasses == 2 ? 1 : numClasses, full);
     return blocks.treeAggregate(new double[offsets[held.length]],
         (acc, b) -> {
           if (numClasses == 2) accumulate(b, p, held, full, coef, acc);
-          else accumulate(b, p, numClasses, held, full, coef, acc);
+          else accumulate(b, p, numClasses, free, held, full, coef, acc);
           return acc;
         },
         (x, y) -> {
@@ -815,8 +928,8 @@ public final class LogisticEngine implements Engine {
       int co = m * (p + 1);
       double b0 = coef[co + p];
       int o = offsets[m];
-      int h = o + 3;
-      int g = h + p;
+      int g = o + 2;
+      int hessian = g + p;   // s, h, H
       double loss = 0;
       double sv = 0;
       double sr = 0;
@@ -844,45 +957,47 @@ public final class LogisticEngine implements Engine {
         if (!full[m]) continue;
         double vi = w * prob * comp;
         sv += vi;
-        kernel.axpy(vi, x, xo, acc, h, p);
+        kernel.axpy(vi, x, xo, acc, hessian + 1, p);
         rows[pending] = xo;
         v[pending] = vi;
         if (++pending == GramKernel.CHUNK) {
-          kernel.add(x, p, rows, v, pending, acc, g + p, scratch);
+          kernel.add(x, p, rows, v, pending, acc, hessian + 1 + p, scratch);
           pending = 0;
         }
       }
-      if (pending > 0) kernel.add(x, p, rows, v, pending, acc, g + p, scratch);
+      if (pending > 0) kernel.add(x, p, rows, v, pending, acc, hessian + 1 + p, scratch);
       acc[o] += loss;
-      acc[o + 1] += sv;
-      acc[o + 2] += sr;
+      acc[o + 1] += sr;
+      if (full[m]) acc[hessian] += sv;
     }
   }
 
   /**
-   * The multinomial pass over one block: per model, Σw·ℓ with ℓ = log Σ_k e^{η_k} − η_y, and per class
-   * k the binomial statistics with v_k = w·p_k(1 − p_k) and r_k = w([y = k] − p_k) (the diagonal blocks
-   * of the softmax Hessian), H through the {@link GramKernel} a chunk of rows at a time.
+   * The multinomial pass over one block: per model, Σw·ℓ with ℓ = log Σ_k e^{η_k} − η_y, per class k
+   * Σr_k and g_k with r_k = w([y = k] − p_k), and the {@link #blocks} of the softmax Hessian over the free
+   * classes, each H through the {@link GramKernel} a chunk of rows at a time.
    */
-  static void accumulate(RowBlocks.Block b, int p, int classes, int[] held, boolean[] full, double[] coef,
-      double[] acc) {
+  static void accumulate(RowBlocks.Block b, int p, int classes, int[] free, int[] held, boolean[] full,
+      double[] coef, double[] acc) {
     int[] offsets = offsets(p, classes, full);
     int width = classes * (p + 1);
+    int pairs = blocks(classes);
+    int stride = blockStride(p);
     double[] x = b.x();
     double[] ys = b.y();
     double[] ws = b.w();
     int[] folds = b.fold();
     GramKernel kernel = GramKernel.get();
     int[] rows = new int[GramKernel.CHUNK];
-    double[][] v = new double[classes][GramKernel.CHUNK];
+    double[][] v = new double[pairs][GramKernel.CHUNK];
     double[] scratch = new double[GramKernel.CHUNK * p];
     double[] eta = new double[classes];
-    double[] sv = new double[classes];
+    double[] sv = new double[pairs];
     double[] sr = new double[classes];
     for (int m = 0; m < held.length; m++) {
       int co = m * width;
       int o = offsets[m];
-      int block = classStride(p, full[m]);
+      int hessian = o + 1 + classes * (1 + p);
       double loss = 0;
       java.util.Arrays.fill(sv, 0);
       java.util.Arrays.fill(sr, 0);
@@ -907,33 +1022,35 @@ public final class LogisticEngine implements Engine {
         }
         loss += w * (Math.log(sum) + margin);   // ℓ = log Σe^{η_k − max} + max − η_y
         for (int c = 0; c < classes; c++) {
-          double prob = eta[c] / sum;
-          double res = w * ((c == y ? 1 : 0) - prob);
+          eta[c] /= sum;   // now the probability
+          double res = w * ((c == y ? 1 : 0) - eta[c]);
           sr[c] += res;
-          int h = o + 1 + c * block + 2;
-          int g = h + p;
-          kernel.axpy(res, x, xo, acc, g, p);
-          if (!full[m]) continue;
-          double vc = w * prob * (1 - prob);
-          sv[c] += vc;
-          v[c][pending] = vc;
-          kernel.axpy(vc, x, xo, acc, h, p);
+          kernel.axpy(res, x, xo, acc, o + 2 + c * (1 + p), p);
         }
         if (!full[m]) continue;
+        for (int bb = 0; bb < free.length; bb++) {
+          double pb = eta[free[bb]];
+          for (int a = 0; a <= bb; a++) {
+            double pa = eta[free[a]];
+            int q = bb * (bb + 1) / 2 + a;
+            double vq = w * ((a == bb ? pa : 0) - pa * pb);
+            sv[q] += vq;
+            v[q][pending] = vq;
+            kernel.axpy(vq, x, xo, acc, hessian + q * stride + 1, p);
+          }
+        }
         rows[pending] = xo;
         if (++pending == GramKernel.CHUNK) {
-          for (int c = 0; c < classes; c++) kernel.add(x, p, rows, v[c], pending, acc, o + 1 + c * block + 2 + 2 * p, scratch);
+          for (int q = 0; q < pairs; q++) kernel.add(x, p, rows, v[q], pending, acc, hessian + q * stride + 1 + p, scratch);
           pending = 0;
         }
       }
-      if (pending > 0) {
-        for (int c = 0; c < classes; c++) kernel.add(x, p, rows, v[c], pending, acc, o + 1 + c * block + 2 + 2 * p, scratch);
+      if (full[m] && pending > 0) {
+        for (int q = 0; q < pairs; q++) kernel.add(x, p, rows, v[q], pending, acc, hessian + q * stride + 1 + p, scratch);
       }
       acc[o] += loss;
-      for (int c = 0; c < classes; c++) {
-        acc[o + 1 + c * block] += sv[c];
-        acc[o + 2 + c * block] += sr[c];
-      }
+      for (int c = 0; c < classes; c++) acc[o + 1 + c * (1 + p)] += sr[c];
+      if (full[m]) for (int q = 0; q < pairs; q++) acc[hessian + q * stride] += sv[q];
     }
   }
 

@@ -161,7 +161,6 @@ public final class WideEngine implements Engine {
       long start = System.nanoTime();
       List<GridPoint> order = new ArrayList<>();
       paths.forEach(order::addAll);
-      runner.label(label() + " engine · scores of " + order.size() * k + " models in one pass");
       List<WidePath.Solution> scored = new ArrayList<>();
       List<Integer> held = new ArrayList<>();
       for (int f = 0; f < k; f++) {
@@ -172,7 +171,8 @@ public final class WideEngine implements Engine {
           }
         }
       }
-      EnumMap<Metric, Double>[] evaluations = score(prepared.blocks(), scored, held);
+      EnumMap<Metric, Double>[] evaluations = runner.scoring(label() + " engine · scores of " + order.size() * k
+          + " models in one pass", () -> score(prepared.blocks(), scored, held));
       double scoring = (System.nanoTime() - start) / 1e9 / scored.size();
       List<TrialResult> out = new ArrayList<>(scored.size());
       int m = 0;

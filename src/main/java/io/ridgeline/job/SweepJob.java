@@ -75,9 +75,17 @@ public final class SweepJob {
   /** The run page is drawn within this, or the run publishes without it (with a warning). */
   static final int PAGE_SECONDS = 120;
 
+  /** The phases of {@link PhaseTimes}, in the order they run. */
+  static final String LOAD = "load and checks";
+  static final String FOLDS = "folds";
+  static final String CROSS_VALIDATION = "cross-validation";
+  static final String FULL_DATA = "full-data fits";
+  static final String REPORTS = "reports";
+
   private final SparkSession spark;
   private final SweepSpec spec;
   private final PrintStream log;
+  private final PhaseTimes times = new PhaseTimes();
 
   public SweepJob(SparkSession spark, SweepSpec spec, PrintStream log) {
     this.spark = spark;
@@ -90,9 +98,10 @@ public final class SweepJob {
    *
    * @param oneSe the one-standard-error choice over all α, or null where there is none (mlp)
    * @param page  the run page's {@code index.html}, or null when it could not be drawn
+   * @param times where the run's time went
    */
   public record Outcome(String runId, Choice refit, GridPoint refitPoint, Choice oneSe, GridPoint oneSePoint,
-      Metric metric, int folds, String reports, List<String> tables, String model, String page) {}
+      Metric metric, int folds, String reports, List<String> tables, String model, String page, PhaseTimes times) {}
 
   /** A fresh run id: UTC time and four random hex digits. */
   public static String newRunId() {
@@ -150,7 +159,11 @@ public final class SweepJob {
   public Outcome run(String runId, boolean breakLock) throws IOException {
     checkFamilyParameters();
     checkRunId(runId);
-    FoldedData folded = FoldPlan.assign(spark, DatasetLoader.load(spark, spec), spec.cv(), spec.run().partitions());
+    times.restart();
+    LabeledData data = DatasetLoader.load(spark, spec);
+    times.end(LOAD);
+    FoldedData folded = FoldPlan.assign(spark, data, spec.cv(), spec.run().partitions());
+    times.end(FOLDS);
     try {
       return run(folded, runId, breakLock);
     } finally {
@@ -304,7 +317,10 @@ public final class SweepJob {
     Engine engine = engine(folded, runner);
     log.println("engine: " + engine.name() + " · " + grid.size() + " grid points × " + k + " folds");
 
+    times.restart();
     List<TrialResult> results = engine.crossValidate(folded, grid);
+    times.end(CROSS_VALIDATION);
+    times.scoring(runner.scoringSeconds());
     if (checkpoints.reusedUnits() > 0) {
       log.printf(Locale.ROOT, "resume: reused %d recorded unit%s (%d of %d trials); computed the rest%n",
           checkpoints.reusedUnits(), checkpoints.reusedUnits() == 1 ? "" : "s", checkpoints.reusedTrials(),
@@ -337,6 +353,7 @@ public final class SweepJob {
     // Full-data fits: the whole grid for the coefficient path, or just the chosen point.
     List<GridPoint> fullPoints = fullPath ? grid : List.of(chosen);
     List<FittedModel> models = engine.fitAll(folded, fullPoints);
+    times.end(FULL_DATA);
     Integer[] nonzeroFull = new Integer[grid.size()];
     for (int i = 0; i < fullPoints.size(); i++) nonzeroFull[fullPoints.get(i).id()] = models.get(i).nonzero();
     FittedModel chosenModel = models.get(fullPoints.indexOf(chosen));
@@ -384,9 +401,10 @@ public final class SweepJob {
     boolean page = stagePage(writer, runId, drawing);
     writer.publish();
     refreshIndex();
+    times.end(REPORTS);
     return new Outcome(runId, refit, chosen, oneSe, oneSe == null ? null : grid.get(oneSe.point().point()), metric, k,
         spec.run().output(), writer.tables(), writer.modelPath().toString(),
-        page ? writer.pagePath() + "/index.html" : null);
+        page ? writer.pagePath() + "/index.html" : null, times);
   }
 
   /**

@@ -30,6 +30,7 @@ public final class SweepRunner {
   private final String jobGroup;
   private final Progress progress;
   private final Checkpoints checkpoints;
+  private final java.util.concurrent.atomic.DoubleAdder scoring = new java.util.concurrent.atomic.DoubleAdder();
 
   public SweepRunner(SparkSession spark, int parallelism, String jobGroup, Progress progress, Checkpoints checkpoints) {
     this.spark = spark;
@@ -49,6 +50,25 @@ public final class SweepRunner {
   /** Prints a note line in the sweep's log (see {@link Progress#note}). */
   public void note(String line) {
     progress.note(line);
+  }
+
+  /**
+   * Scores models: {@code work} under the job label {@code description}, its seconds added to
+   * {@link #scoringSeconds}.
+   */
+  public <T> T scoring(String description, java.util.function.Supplier<T> work) {
+    label(description);
+    long start = System.nanoTime();
+    try {
+      return work.get();
+    } finally {
+      scoring.add((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  /** Seconds spent in {@link #scoring} so far, summed over the threads that scored in parallel. */
+  public double scoringSeconds() {
+    return scoring.sum();
   }
 
   /** Labels the Spark jobs this thread submits next (in the Spark UI: the job's description). */

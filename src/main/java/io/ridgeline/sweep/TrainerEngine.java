@@ -73,9 +73,8 @@ public final class TrainerEngine implements Engine {
   private List<TrialResult> crossValidatePath(FoldedData folded, int fold, String label, List<GridPoint> path) {
     long start = System.nanoTime();
     List<FittedModel> models = fitPath(folded, fold, "fold " + (fold + 1) + "/" + folded.folds(), path);
-    runner.label(label + " · score " + path.size() + " models");
-    List<EnumMap<Metric, Double>> metrics =
-        Scorer.score(folded.validation(fold), models.stream().map(FittedModel::predictor).toList());
+    List<EnumMap<Metric, Double>> metrics = runner.scoring(label + " · score " + path.size() + " models",
+        () -> Scorer.score(folded.validation(fold), models.stream().map(FittedModel::predictor).toList()));
     double seconds = (System.nanoTime() - start) / 1e9 / path.size();
     long nValid = folded.foldSizes()[fold];
     List<TrialResult> out = new ArrayList<>(path.size());

@@ -21,16 +21,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Real {@code jobs/ridgeline} processes sharing one output, started together, round after round: two
  * race for one run id (exactly one runs it; the other is refused as bad input, the id being locked or,
- * if it came late, finished) in 3 rounds, and in the first three other run ids publish into the same
+ * if it came late, finished) in 2 rounds, and in the first three other run ids publish into the same
  * output at the same time (all succeed, each with its own {@code runs} row and whole tables: 4 run ids
  * at once). Each run is a one-point Gaussian sweep of the diabetes sample on 2 folds, so its time is the
- * JVM's and Spark's start; 9 processes in all. The lock itself is raced far harder in process, by
+ * JVM's and Spark's start; 7 processes in all. The lock itself is raced far harder in process, by
  * threads ({@code RunLockTest}).
  */
 @Tag("cluster")
 class ConcurrentRunsIT {
   /** Rounds of the race; the first {@link #PUBLISHING_ROUNDS} also have {@link #OTHERS} other run ids. */
-  private static final int ROUNDS = 3;
+  private static final int ROUNDS = 2;
   private static final int PUBLISHING_ROUNDS = 1;
   private static final int OTHERS = 3;
   /** A log4j line from Spark or Hadoop (conf/log4j2.properties' pattern): the console must carry none. */

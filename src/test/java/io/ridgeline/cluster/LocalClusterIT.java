@@ -36,13 +36,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterIT {
   /**
-   * The bundled diabetes sweep, made small: 2 α × 4 λ × 3 folds = 6 cross-validation paths, then 2 full-data
+   * The bundled diabetes sweep, made small: 2 α × 2 λ × 3 folds = 6 cross-validation paths, then 2 full-data
    * paths. The MLlib engine fits each path with Spark jobs on the executors (the Gaussian engine would
    * finish the cross-validation in one pass), and progress lines come as paths finish, so "the middle"
    * of the sweep is observable.
    */
   private static final List<String> SWEEP = List.of("sweep", "conf/diabetes.yaml", "--set", "run.engine=mllib",
-      "--set", "sweep.alpha=[0.5, 1]", "--set", "sweep.lambda.path.count=4", "--set", "cv.folds=3");
+      "--set", "sweep.alpha=[0.5, 1]", "--set", "sweep.lambda.path.count=2", "--set", "cv.folds=3");
   private static final double REL_TOL = 1e-9;
   private static final Pattern PROGRESS = Pattern.compile("^\\[\\s*(\\d+)/(\\d+)\\]");
 

@@ -27,12 +27,12 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("cluster")
 class ResumeIT {
-  /** 2 α × 4 λ × 3 folds with the MLlib engine: 6 units, one per fold and α, each a few Spark jobs. */
+  /** 2 α × 2 λ × 3 folds with the MLlib engine: 6 units, one per fold and α, each a few Spark jobs. */
   private static final List<String> SWEEP = List.of("sweep", "conf/diabetes.yaml", "--set", "run.engine=mllib",
-      "--set", "sweep.alpha=[0.5, 1]", "--set", "sweep.lambda.path.count=4", "--set", "cv.folds=3",
+      "--set", "sweep.alpha=[0.5, 1]", "--set", "sweep.lambda.path.count=2", "--set", "cv.folds=3",
       "--set", "run.parallelism=1");
   private static final Pattern PROGRESS = Pattern.compile("^\\[\\s*(\\d+)/(\\d+)\\]");
-  private static final Pattern REUSED = Pattern.compile("resume: reused (\\d+) recorded units? \\((\\d+) of 24 trials\\)");
+  private static final Pattern REUSED = Pattern.compile("resume: reused (\\d+) recorded units? \\((\\d+) of 12 trials\\)");
 
   private static String[] sweep(Path out, String runId, String... more) {
     List<String> cmd = new ArrayList<>(List.of("jobs/ridgeline"));
@@ -84,7 +84,7 @@ class ResumeIT {
     var m = REUSED.matcher(resumed.text());
     assertTrue(m.find(), resumed.text());
     assertEquals(recorded, Long.parseLong(m.group(1)), "every recorded unit reused");
-    assertEquals(recorded * 4, Long.parseLong(m.group(2)), "4 trials per unit");
+    assertEquals(recorded * 2, Long.parseLong(m.group(2)), "2 trials per unit");
     long refitted = resumed.lines().stream().filter(l -> PROGRESS.matcher(l).find() && l.contains("fold ")).count();
     assertEquals(6 - recorded, refitted, "only the unrecorded units ran:\n" + resumed.text());
 

@@ -490,7 +490,7 @@ class EngineAgreementTest {
   }
 
   /** The engine's solutions must satisfy the optimality conditions to this (gradient units). */
-  private static final double KKT_TOLERANCE = 1e-8;
+  private static final double KKT_TOLERANCE = 3e-9;
   /**
    * MLlib's solution is compared coefficient by coefficient where it satisfies them to this: at tol 1e−12
    * it reaches ≤ 3.4e−7 on these cases, except standardized without intercept (6.6e−6: OWL-QN stops short).
@@ -541,7 +541,8 @@ class EngineAgreementTest {
    * — so there the test asserts the engine's value of MLlib's objective is no worse than MLlib's (to
    * 1e−12 relative) and the probabilities agree within 1e−5; coefficients only for odd K.
    * Every engine solution must satisfy the optimality (KKT) conditions of MLlib's objective, computed
-   * here from its definition, to {@link #KKT_TOLERANCE} (measured ≤ 4.2e−10); coefficients are compared
+   * here from its definition, to {@link #KKT_TOLERANCE} (measured ≤ 3.2e−10, in-task; the logistic engine's
+   * full Newton steps ≤ 3.1e−11); coefficients are compared
    * with MLlib's where MLlib's own solution satisfies them to {@link #MLLIB_CONVERGED}. Standardized
    * without intercept, OWL-QN at tol 1e−12 took 130 s to stop at 6.6e−6, 8.5e−5 from the engine's
    * solution, whose objective is lower by 1.3e−11 (measured once): that case checks the conditions only.

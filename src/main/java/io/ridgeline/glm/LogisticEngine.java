@@ -80,6 +80,15 @@ import org.apache.spark.sql.SparkSession;
  * {@code tol} and {@code maxIter} are not used: the solution is exact to ~1e−10, as MLlib's would be at
  * tol → 0.
  *
+ * <p><b>Hessians shared over the folds.</b> The k + 1 training sets of an α overlap in all but a fold,
+ * and their models sit close together. A model that wants a Hessian takes its path's shared one: the
+ * same pass gathers, at the point of the path's full-data model (the anchor) and for each fold g, the
+ * Hessian statistics of g's rows alone, and training set t's Hessian at the anchor's point is their sum
+ * over g ≠ t — one model's work a row instead of k + 1. The anchor's step is then Newton's; the others'
+ * are chord steps whose Hessian is the distance D between their point and the anchor's away (about the
+ * spread of the fold fits), with the contraction and stopping rule below. A model asks for its own
+ * Hessian only when the anchor has not moved since its last shared one.
+ *
  * <p><b>Scoring.</b> One pass at the end scores every model of every fold on that fold's rows
  * (logloss, accuracy, f1 through {@link Evaluation}; binomial auc exactly by a distributed sort, {@link Auc}).
  *
@@ -336,6 +345,10 @@ public final class LogisticEngine implements Engine {
     double lastChord = Double.NaN;
     /** The last λ ended on chord steps: its Hessian is worth trying at the next λ. */
     boolean carryHessian;
+    /** Counts the moves of the point (a shared Hessian at an unchanged anchor point is not gathered again). */
+    int version;
+    /** The anchor's {@link #version} at this model's last shared Hessian (−1: none). */
+    int sharedVersion = -1;
     /** The last solutions (β then b₀) and their log λ, newest first, for the warm start. */
     final java.util.ArrayDeque<double[][]> history = new java.util.ArrayDeque<>();
 
@@ -378,6 +391,7 @@ public final class LogisticEngine implements Engine {
         }
       }
       lambda = next;
+      version++;
       lastStep = Double.NaN;
       lastChord = Double.NaN;
       // The last λ's Hessian serves the first step when that λ's chord steps paid (the contraction
@@ -419,6 +433,8 @@ public final class LogisticEngine implements Engine {
     final int reference;
     /** The coefficient sets with a free intercept: all but the reference (binomial: the one). */
     final int[] free;
+    /** Per α path, the full-data model whose point the path's shared Hessians are gathered at (null: none). */
+    final Model[] anchors;
     /** Wall seconds per model at each λ index. */
     final double[] seconds;
     final int lambdas;
@@ -449,6 +465,10 @@ public final class LogisticEngine implements Engine {
       for (int t : trainingSets) {
         TrainingSet set = new TrainingSet(t, stats.training(t), shift, spec.standardize(), spec.intercept());
         for (int a = 0; a < paths.size(); a++) models.add(new Model(set, a, paths.get(a).get(0).alpha(), p));
+      }
+      anchors = new Model[paths.size()];
+      if (trainingSets.size() > 1) {
+        for (Model m : models) if (m.set.held == k) anchors[m.path] = m;
       }
       blocks = RowBlocks.of(folded.frame(), p, shift);
       double gram = p * (p + 1) / 2.0 * (GramKernel.get().name().equals("scalar") ? 1 : 0.2);
@@ -489,22 +509,122 @@ public final class LogisticEngine implements Engine {
       for (Model m : at) m.startLambda(paths.get(m.path).get(l).lambda());
       int passes = 0;
       int chord = 0;
+      int shared = 0;
       while (true) {
         List<Model> active = at.stream().filter(m -> !m.done).toList();
         if (active.isEmpty()) {
-          return passes + " IRLS passes" + (chord > 0 ? " (" + chord + " without Hessian)" : "");
+          String kinds = (chord > 0 ? chord + " without Hessian" : "") + (chord > 0 && shared > 0 ? ", " : "")
+              + (shared > 0 ? shared + " with shared Hessians" : "");
+          return passes + " IRLS passes" + (kinds.isEmpty() ? "" : " (" + kinds + ")");
         }
         passes++;
-        if (active.stream().noneMatch(m -> m.hessian)) chord++;
-        runner.label("logistic engine · " + label + " · IRLS pass " + passes + " · " + active.size() + " models"
-            + (active.stream().noneMatch(m -> m.hessian) ? " · gradient only" : ""));
+        // A model wanting a Hessian takes its path's shared one where the anchor moved since its last.
+        List<Model> sharing = new ArrayList<>();
+        for (Model m : active) {
+          Model anchor = anchors[m.path];
+          if (m.hessian && anchor != null && m.sharedVersion != anchor.version && !sharing.contains(anchor)) {
+            sharing.add(anchor);
+          }
+        }
         boolean[] full = new boolean[active.size()];
-        for (int i = 0; i < full.length; i++) full[i] = active.get(i).hessian;
-        double[] stats = pass(active, full);
+        boolean[] fromShared = new boolean[active.size()];
+        for (int i = 0; i < full.length; i++) {
+          Model m = active.get(i);
+          Model anchor = anchors[m.path];
+          fromShared[i] = m.hessian && sharing.contains(anchor) && m.sharedVersion != anchor.version;
+          full[i] = m.hessian && !fromShared[i];
+        }
+        boolean any = false;
+        for (boolean b : full) any |= b;
+        if (!any && sharing.isEmpty()) chord++;
+        if (!any && !sharing.isEmpty()) shared++;
+        runner.label("logistic engine · " + label + " · IRLS pass " + passes + " · " + active.size() + " models"
+            + (!any && sharing.isEmpty() ? " · gradient only" : "")
+            + (sharing.isEmpty() ? "" : " · Hessians shared over the folds of " + sharing.size() + " α"));
+        SharedHessians hessians = new SharedHessians(sharing);
+        double[] stats = pass(active, full, hessians);
         int[] offsets = offsets(p, sets, full);
+        hessians.locate(stats, offsets[active.size()]);
         // The models' steps are independent: on the driver's cores at once (the executors wait for them).
-        java.util.stream.IntStream.range(0, active.size()).parallel()
-            .forEach(i -> update(active.get(i), stats, offsets[i], full[i]));
+        java.util.stream.IntStream.range(0, active.size()).parallel().forEach(i -> {
+          Model m = active.get(i);
+          if (fromShared[i]) {
+            update(m, stats, offsets[i], false, hessians.of(m), hessians.distance(m));
+            m.sharedVersion = hessians.version(m);
+          } else {
+            update(m, stats, offsets[i], full[i], null, 0);
+          }
+        });
+      }
+    }
+
+    /**
+     * Hessians shared over the training sets of an α path: one pass gathers, at the path's anchor (its
+     * full-data model) and per fold g, the Hessian statistics of fold g's rows alone; training set t's
+     * Hessian at the anchor's point is then the sum over g ≠ t, the anchor's own the sum over all g —
+     * one model's work a row instead of one per training set. For the anchor that is its Newton step;
+     * for the others the Hessian is {@link #distance} away (a chord step's staleness), and the fold
+     * models, some 1/k of the data apart from the anchor, sit close to it.
+     */
+    private final class SharedHessians {
+      final List<Model> gatheredAt;
+      /** Each anchor's point as the pass saw it (β then b₀) and its version. */
+      final List<double[]> points = new ArrayList<>();
+      final int[] versions;
+      double[] stats;
+      int start;
+
+      SharedHessians(List<Model> gatheredAt) {
+        this.gatheredAt = gatheredAt;
+        versions = new int[gatheredAt.size()];
+        for (int a = 0; a < gatheredAt.size(); a++) {
+          Model anchor = gatheredAt.get(a);
+          double[] point = java.util.Arrays.copyOf(anchor.beta, anchor.beta.length + sets);
+          System.arraycopy(anchor.b0, 0, point, anchor.beta.length, sets);
+          points.add(point);
+          versions[a] = anchor.version;
+        }
+      }
+
+      /** The pass's result and where the parts start in it (after the models'). */
+      void locate(double[] stats, int start) {
+        this.stats = stats;
+        this.start = start;
+      }
+
+      /** The shared Hessian of m's training set, as a pass result's model entry at 0 (Hessian part only). */
+      double[] of(Model m) {
+        int a = gatheredAt.indexOf(anchors[m.path]);
+        int head = 1 + sets * (1 + p);
+        int length = blocks(sets) * blockStride(p);
+        int part = modelStride(p, sets, true);
+        double[] out = new double[head + length];
+        for (int g = 0; g < folds; g++) {
+          if (g == m.set.held) continue;
+          int from = start + (a * folds + g) * part + head;
+          for (int i = 0; i < length; i++) out[head + i] += stats[from + i];
+        }
+        return out;
+      }
+
+      /** max_j |β_j − β_anchor,j|·σ_j and the move of the mean η: how far the Hessian's point is from m's. */
+      double distance(Model m) {
+        double[] point = points.get(gatheredAt.indexOf(anchors[m.path]));
+        double d = 0;
+        for (int c = 0; c < sets; c++) {
+          double meanMove = m.b0[c] - point[sets * p + c];
+          for (int j = 0; j < p; j++) {
+            double delta = m.beta[c * p + j] - point[c * p + j];
+            d = Math.max(d, Math.abs(delta) * m.set.sigma[j]);
+            meanMove += delta * m.set.mean[j];
+          }
+          d = Math.max(d, Math.abs(meanMove));
+        }
+        return d;
+      }
+
+      int version(Model m) {
+        return versions[gatheredAt.indexOf(anchors[m.path])];
       }
     }
 
@@ -512,17 +632,28 @@ public final class LogisticEngine implements Engine {
      * One pass: the quadratic-approximation statistics of every active model at its current point (only
      * loss and gradient for the models marked for a chord step).
      */
-    private double[] pass(List<Model> active, boolean[] full) {
+    private double[] pass(List<Model> active, boolean[] models, SharedHessians shared) {
       int n = active.size();
-      int[] held = new int[n];
+      int entries = n + shared.gatheredAt.size() * folds;
+      int[] held = new int[entries];
+      boolean[] full = java.util.Arrays.copyOf(models, entries);
       int width = sets * (p + 1);
-      double[] coef = new double[n * width];
-      for (int i = 0; i < n; i++) {
-        Model m = active.get(i);
-        held[i] = m.set.held;
+      double[] coef = new double[entries * width];
+      for (int i = 0; i < entries; i++) {
+        double[] point;
+        if (i < n) {
+          Model m = active.get(i);
+          held[i] = m.set.held;
+          point = java.util.Arrays.copyOf(m.beta, m.beta.length + sets);
+          System.arraycopy(m.b0, 0, point, m.beta.length, sets);
+        } else {   // a part of a shared Hessian: fold g's rows at the anchor's point
+          held[i] = -2 - (i - n) % folds;
+          full[i] = true;
+          point = shared.points.get((i - n) / folds);
+        }
         for (int c = 0; c < sets; c++) {
-          System.arraycopy(m.beta, c * p, coef, i * width + c * (p + 1), p);
-          coef[i * width + c * (p + 1) + p] = m.b0[c];
+          System.arraycopy(point, c * p, coef, i * width + c * (p + 1), p);
+          coef[i * width + c * (p + 1) + p] = point[sets * p + c];
         }
       }
       return aggregate(blocks.rdd(), p, numClasses, free, held, full, coef);
@@ -539,7 +670,7 @@ public final class LogisticEngine implements Engine {
      * The model has converged when that is at most {@value #PREDICTED_ERROR}. The next pass skips the
      * Hessian when the chord steps still needed cost less than one ({@link #chordPays}).
      */
-    private void update(Model m, double[] stats, int o, boolean full) {
+    private void update(Model m, double[] stats, int o, boolean full, double[] shared, double staleness) {
       double f = m.objective(stats[o]);
       if (m.acceptedBeta != null && f > m.acceptedF + 1e-12 * Math.abs(m.acceptedF)) {
         if (++m.halvings > MAX_HALVINGS) {
@@ -551,6 +682,7 @@ public final class LogisticEngine implements Engine {
         }
         for (int j = 0; j < m.beta.length; j++) m.beta[j] = 0.5 * (m.beta[j] + m.acceptedBeta[j]);
         for (int c = 0; c < sets; c++) m.b0[c] = 0.5 * (m.b0[c] + m.acceptedB0[c]);
+        m.version++;
         m.lastStep = Double.NaN;
         m.hessian = true;
         return;
@@ -559,7 +691,10 @@ public final class LogisticEngine implements Engine {
       m.acceptedB0 = m.b0.clone();
       m.acceptedF = f;
       m.iterations++;
+      m.version++;
       if (full) quadraticModel(m, stats, o);
+      if (shared != null) quadraticModel(m, shared, 0);
+      boolean exact = full || (shared != null && staleness == 0);
       double[] next = m.beta.clone();
       double[] nextB0 = m.b0.clone();
       step(m, stats, o, next, nextB0);
@@ -578,7 +713,11 @@ public final class LogisticEngine implements Engine {
       m.b0 = nextB0;
       double error;
       double observed = 0;   // the last chord step's contraction, measured
-      if (full) {
+      if (shared != null && !exact) {   // a Hessian from the anchor's point: a chord step from that far
+        m.sinceHessian = staleness;
+        m.lastChord = Double.NaN;
+      }
+      if (exact) {
         if (!Double.isNaN(m.lastStep) && m.lastStep > 0) m.rate = Math.max(1, step / (m.lastStep * m.lastStep));
         m.lastStep = step;
         m.lastChord = Double.NaN;
@@ -597,7 +736,7 @@ public final class LogisticEngine implements Engine {
       m.done = converged || m.iterations >= MAX_NEWTON;
       if (!converged && m.done) m.capped = true;
       m.hessian = !chordPays(m, error, observed);
-      m.carryHessian = m.done && !full && !m.capped;
+      m.carryHessian = m.done && !exact && !m.capped;
     }
 
     /**
@@ -913,6 +1052,14 @@ public final class LogisticEngine implements Engine {
         }, 2);
   }
 
+  /**
+   * Whether entry {@code held} of a pass leaves out a row of this fold: held ≥ 0 is the training set
+   * without fold {@code held}; held = −2 − g is fold g's rows alone (a part of a shared Hessian).
+   */
+  static boolean skips(int held, int fold) {
+    return held >= 0 ? fold == held : fold != -2 - held;
+  }
+
   static void accumulate(RowBlocks.Block b, int p, int[] held, boolean[] full, double[] coef, double[] acc) {
     int[] offsets = offsets(p, 1, full);
     double[] x = b.x();
@@ -935,7 +1082,7 @@ public final class LogisticEngine implements Engine {
       double sr = 0;
       int pending = 0;
       for (int i = 0; i < b.n(); i++) {
-        if (folds[i] == held[m]) continue;
+        if (skips(held[m], folds[i])) continue;
         int xo = i * p;
         double eta = b0 + kernel.dot(coef, co, x, xo, p);
         double e = Math.exp(-Math.abs(eta));
@@ -1003,7 +1150,7 @@ public final class LogisticEngine implements Engine {
       java.util.Arrays.fill(sr, 0);
       int pending = 0;
       for (int i = 0; i < b.n(); i++) {
-        if (folds[i] == held[m]) continue;
+        if (skips(held[m], folds[i])) continue;
         int xo = i * p;
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {

@@ -360,8 +360,9 @@ public final class CrossValidatorBench implements Callable<Integer> {
   private SideRun ridgeline(SparkSession spark, SweepSpec spec, FoldedData folded, String runId) throws IOException {
     PrintStream console = verbose ? System.out : new PrintStream(OutputStream.nullOutputStream());
     long start = System.nanoTime();
-    new SweepJob(spark, spec, console).run(folded, runId);
+    SweepJob.Outcome outcome = new SweepJob(spark, spec, console).run(folded, runId);
     double seconds = seconds(start);
+    console.println(outcome.times().line(-1));
 
     String output = spec.run().output();
     Map<Point, Double> means = new LinkedHashMap<>();

@@ -190,23 +190,28 @@ public final class GaussianEngine implements Engine {
   private double[][] meanAbsoluteErrors(FoldedData folded, List<FoldSolution> solved) {
     int k = folded.folds();
     int models = solved.get(0).solutions().size();
-    double[][][] coef = new double[k][models][];
+    // Per fold, its models' β one after another (models × p), so a row's predictions are dot products
+    // of one shifted copy of it with contiguous rows of this array.
+    double[][] coef = new double[k][models * p];
     double[][] intercepts = new double[k][models];
     for (FoldSolution s : solved) {
       for (int i = 0; i < models; i++) {
-        coef[s.fold()][i] = s.solutions().get(i).beta();
+        System.arraycopy(s.solutions().get(i).beta(), 0, coef[s.fold()], i * p, p);
         intercepts[s.fold()][i] = s.solutions().get(i).shiftedIntercept();
       }
     }
     Dataset<Row> frame = folded.frame();
     double[] xs = xShift;
     double ys = yShift;
-    Broadcast<double[][][]> coefB = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext())
+    int width = p;
+    Broadcast<double[][]> coefB = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext())
         .broadcast(coef);
     try {
       List<AbsoluteErrors> parts = frame.javaRDD().mapPartitions(rows -> {
         AbsoluteErrors e = new AbsoluteErrors(k, models);
-        double[][][] b = coefB.value();
+        double[][] b = coefB.value();
+        GramKernel kernel = GramKernel.get();
+        double[] shifted = new double[width];
         while (rows.hasNext()) {
           Row r = rows.next();
           int f = r.getInt(3);
@@ -214,8 +219,17 @@ public final class GaussianEngine implements Engine {
           double w = r.getDouble(2);
           Vector x = (Vector) r.get(0);
           e.weight[f] += w;
-          for (int m = 0; m < models; m++) {
-            e.sum[f][m] += w * Math.abs(y - intercepts[f][m] - dot(b[f][m], x, xs));
+          double[] sum = e.sum[f];
+          double[] b0 = intercepts[f];
+          if (x instanceof DenseVector d) {
+            double[] v = d.values();
+            for (int j = 0; j < width; j++) shifted[j] = v[j] - xs[j];
+            for (int m = 0; m < models; m++) {
+              sum[m] += w * Math.abs(y - b0[m] - kernel.dot(b[f], m * width, shifted, 0, width));
+            }
+          } else {
+            SparseVector sv = (SparseVector) x;
+            for (int m = 0; m < models; m++) sum[m] += w * Math.abs(y - b0[m] - sparseDot(b[f], m * width, sv));
           }
         }
         return List.of(e).iterator();
@@ -246,18 +260,12 @@ public final class GaussianEngine implements Engine {
     }
   }
 
-  /** βᵀ(x − shift) (shift 0 when rows are sparse). */
-  private static double dot(double[] beta, Vector x, double[] shift) {
+  /** Σ β[o + j]·x_j over a sparse row's stored entries (rows are unshifted when sparse). */
+  private static double sparseDot(double[] beta, int o, SparseVector x) {
+    int[] idx = x.indices();
+    double[] v = x.values();
     double s = 0;
-    if (x instanceof DenseVector d) {
-      double[] v = d.values();
-      for (int j = 0; j < beta.length; j++) s += beta[j] * (v[j] - shift[j]);
-    } else {
-      SparseVector sv = (SparseVector) x;
-      int[] idx = sv.indices();
-      double[] v = sv.values();
-      for (int i = 0; i < idx.length; i++) s += beta[idx[i]] * v[i];
-    }
+    for (int i = 0; i < idx.length; i++) s += beta[o + idx[i]] * v[i];
     return s;
   }
 

@@ -78,6 +78,8 @@ public final class SweepJob {
   /** The phases of {@link PhaseTimes}, in the order they run. */
   static final String LOAD = "load and checks";
   static final String FOLDS = "folds";
+  /** The checks of the run id and weights, λ_max, the grid, the lock and manifest, the engine's plan. */
+  static final String GRID = "grid and plan";
   static final String CROSS_VALIDATION = "cross-validation";
   static final String FULL_DATA = "full-data fits";
   static final String REPORTS = "reports";
@@ -317,7 +319,7 @@ public final class SweepJob {
     Engine engine = engine(folded, runner);
     log.println("engine: " + engine.name() + " · " + grid.size() + " grid points × " + k + " folds");
 
-    times.restart();
+    times.end(GRID);
     List<TrialResult> results = engine.crossValidate(folded, grid);
     times.end(CROSS_VALIDATION);
     times.scoring(runner.scoringSeconds());

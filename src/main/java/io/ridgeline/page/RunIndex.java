@@ -17,8 +17,11 @@ import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -44,8 +47,9 @@ public final class RunIndex {
     Path html = new Path(root, "html");
     fs.mkdirs(html);
     spark.sparkContext().setJobDescription("read the runs for the index page");
-    List<Row> runs = spark.read().parquet(fs.makeQualified(new Path(root, Tables.RUNS)).toString())
-        .orderBy(col("ended_at").desc(), col("run_id")).collectAsList();
+    List<Row> runs = new ArrayList<>(table(spark, fs, root, Tables.RUNS, Tables.RUNS_SCHEMA).collectAsList());
+    runs.sort(java.util.Comparator.comparing((Row r) -> r.<java.sql.Timestamp>getAs("ended_at")).reversed()
+        .thenComparing(r -> r.<String>getAs("run_id")));
     List<Drift> drifts = drifts(spark, fs, root, runs);
     List<Figure> figures = new ArrayList<>();
     for (Drift d : drifts) figures.addAll(figures(d));
@@ -68,6 +72,15 @@ public final class RunIndex {
     Path index = new Path(html, "index.html");
     replace(spark, fs, index, b.toString());
     return fs.makeQualified(index);
+  }
+
+  /**
+   * All runs of a report table, read with its known schema (and the {@code run_id} partition column):
+   * no file's footer is read to infer it, which costs a job that grows with the runs in the output.
+   */
+  private static Dataset<Row> table(SparkSession spark, FileSystem fs, Path root, String table, StructType schema) {
+    return spark.read().schema(schema.add("run_id", DataTypes.StringType))
+        .parquet(fs.makeQualified(new Path(root, table)).toString());
   }
 
   private static String linkedTable(FileSystem fs, Path html, List<String[]> rows) throws IOException {
@@ -103,12 +116,12 @@ public final class RunIndex {
     byName.values().removeIf(l -> l.size() < 2);
     if (byName.isEmpty()) return List.of();
     Map<String, Double> cv = new HashMap<>();
-    for (Row s : spark.read().parquet(fs.makeQualified(new Path(root, Tables.SELECTION)).toString())
+    for (Row s : table(spark, fs, root, Tables.SELECTION, Tables.SELECTION_SCHEMA)
         .where(col("refit")).select("run_id", "mean").collectAsList()) {
       cv.put(s.getString(0), s.getDouble(1));
     }
     Map<String, Double> nonzero = new HashMap<>();
-    for (Row s : spark.read().parquet(fs.makeQualified(new Path(root, Tables.SUMMARY)).toString())
+    for (Row s : table(spark, fs, root, Tables.SUMMARY, Tables.SUMMARY_SCHEMA)
         .where(col("nonzero_full").isNotNull()).select("run_id", "point", "metric", "nonzero_full").collectAsList()) {
       nonzero.put(s.getString(0) + "/" + s.getInt(1) + "/" + s.getString(2), (double) s.getInt(3));
     }

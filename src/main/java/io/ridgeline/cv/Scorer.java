@@ -40,14 +40,14 @@ public final class Scorer {
     List<EnumMap<Metric, Double>> metrics = new ArrayList<>(models);
     for (int m = 0; m < models; m++) metrics.add(total[m].metrics());
     if (numClasses == 2) {
-      double[] auc = Auc.of(rows.sparkSession(), rows.javaRDD().mapPartitions(it -> {
+      double[] auc = Auc.of(rows.javaRDD().mapPartitions(it -> {
         double[] out = new double[2];
-        return new java.util.Iterator<Row>() {
+        return new java.util.Iterator<Auc.Scored>() {
           public boolean hasNext() {
             return it.hasNext();
           }
 
-          public Row next() {
+          public Auc.Scored next() {
             Row r = it.next();
             double[] scores = new double[models];
             for (int m = 0; m < models; m++) {

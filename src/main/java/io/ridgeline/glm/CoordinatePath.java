@@ -39,6 +39,8 @@ final class CoordinatePath {
   private static final double DESCENT_TOLERANCE = 1e-13;
   /** The loosest inner tolerance of a Newton step (see {@link #innerTolerance}). */
   private static final double LOOSEST_INNER = 1e-2;
+  /** A descent tolerance that ends it after one sweep over C (a multinomial cycle's class steps). */
+  private static final double ONE_SWEEP = Double.POSITIVE_INFINITY;
   private static final double KKT_SLACK = 1e-11;
   private static final int MAX_NEWTON = 500;
   private static final int MAX_HALVINGS = 60;
@@ -63,6 +65,9 @@ final class CoordinatePath {
   /** Column means (weights w for gaussian, v for binomial's current step) and curvatures. */
   private final double[] mu;
   private final double[] curvature;
+  /** The Newton step (a count) whose v each column's m_j and a_j are of: gathered at its first update. */
+  private final long[] curvatureStep;
+  private long newtonSteps;
   /** The working set: members, and membership. */
   private int[] working;
   private int size;
@@ -93,6 +98,7 @@ final class CoordinatePath {
     this.p = x.p;
     mu = new double[p];
     curvature = new double[p];
+    curvatureStep = new long[p];
     working = new int[64];
     in = new boolean[p];
     scratch = new double[n];
@@ -269,7 +275,7 @@ final class CoordinatePath {
         steps++;
         // The Newton step on C from (b0, beta): the quadratic's minimizer in next, its intercept move.
         double inner = tight ? DESCENT_TOLERANCE : innerTolerance(lastStep);
-        double db0 = newtonStep(beta, next, v, r, s, l1, l2, inner);
+        double db0 = newtonStep(beta, next, v, r, s, l1, l2, inner, null);
         double move = 0;
         double meanMove = 0;
         for (int a = 0; a < size; a++) {
@@ -324,10 +330,11 @@ final class CoordinatePath {
 
   /**
    * The proximal Newton step's quadratic minimized over C by coordinate descent from β (into {@code
-   * next}); returns the intercept's move.
+   * next}); returns the intercept's move. With {@code tracked} (only for {@link #ONE_SWEEP}, where no
+   * extrapolation moves β behind the updates' back) every update adds its Xδ to it.
    */
   private double newtonStep(double[] beta, double[] next, double[] v, double[] r, double[] s, double l1, double l2,
-      double tolerance) {
+      double tolerance, double[] tracked) {
     double weight = set.weight;
     double vSum = 0;
     double rSum = 0;
@@ -337,18 +344,31 @@ final class CoordinatePath {
     }
     double db0 = intercept && vSum > 0 ? rSum / vSum : 0;
     for (int i = 0; i < n; i++) s[i] = r[i] - v[i] * db0;
-    for (int a = 0; a < size; a++) {
-      int j = working[a];
-      curvatureOf(j, v, vSum);
-      next[j] = beta[j];
-    }
+    for (int a = 0; a < size; a++) next[working[a]] = beta[working[a]];
+    long step = ++newtonSteps;
     double[] c = {0};
     double total = vSum;
     descend(next, tolerance, new Descent() {
       @Override
       public double update(int j, double[] b) {
         double g = 0;
-        for (int e = x.start[j]; e < x.start[j + 1]; e++) g += x.value[e] * s[x.row[e]];
+        if (curvatureStep[j] == step) {
+          for (int e = x.start[j]; e < x.start[j + 1]; e++) g += x.value[e] * s[x.row[e]];
+        } else {
+          // The column's first update of this step: its m_j and a_j gathered in the same loop.
+          double vx = 0;
+          double vxx = 0;
+          for (int e = x.start[j]; e < x.start[j + 1]; e++) {
+            int i = x.row[e];
+            double xv = x.value[e];
+            g += xv * s[i];
+            double t = v[i] * xv;
+            vx += t;
+            vxx += t * xv;
+          }
+          curvatureOf(j, vx, vxx, total);
+          curvatureStep[j] = step;
+        }
         g = (g + c[0] * total * mu[j]) / weight;
         double old = b[j];
         double denominator = curvature[j] + l2 * sq(set.penalty[j]);
@@ -357,7 +377,16 @@ final class CoordinatePath {
         double delta = updated - old;
         if (delta == 0) return 0;
         b[j] = updated;
-        for (int e = x.start[j]; e < x.start[j + 1]; e++) s[x.row[e]] -= delta * v[x.row[e]] * x.value[e];
+        if (tracked == null) {
+          for (int e = x.start[j]; e < x.start[j + 1]; e++) s[x.row[e]] -= delta * v[x.row[e]] * x.value[e];
+        } else {
+          for (int e = x.start[j]; e < x.start[j + 1]; e++) {
+            int i = x.row[e];
+            double dx = delta * x.value[e];
+            s[i] -= dx * v[i];
+            tracked[i] += dx;
+          }
+        }
         c[0] += delta * mu[j];
         return Math.abs(delta) * set.sigma[j];
       }
@@ -388,17 +417,13 @@ final class CoordinatePath {
     return intercept ? db0 - c[0] : 0;
   }
 
-  /** m_j (v-weighted column mean, 0 without intercept) and a_j = (1/W)(Σv x² − Σv·m_j²) at the step's v. */
-  private void curvatureOf(int j, double[] v, double vSum) {
-    double s = 0;
-    double s2 = 0;
-    for (int e = x.start[j]; e < x.start[j + 1]; e++) {
-      double vx = v[x.row[e]] * x.value[e];
-      s += vx;
-      s2 += vx * x.value[e];
-    }
-    mu[j] = intercept && vSum > 0 ? s / vSum : 0;
-    curvature[j] = (s2 - (intercept ? vSum * mu[j] * mu[j] : 0)) / set.weight;
+  /**
+   * m_j (v-weighted column mean, 0 without intercept) and a_j = (1/W)(Σv x² − Σv·m_j²) at the step's v, from
+   * the column's Σv x and Σv x².
+   */
+  private void curvatureOf(int j, double vx, double vxx, double vSum) {
+    mu[j] = intercept && vSum > 0 ? vx / vSum : 0;
+    curvature[j] = (vxx - (intercept ? vSum * mu[j] * mu[j] : 0)) / set.weight;
   }
 
   /** p_i, v_i, r_i at η; returns Σw(log(1 + e^η) − yη). */
@@ -515,7 +540,7 @@ final class CoordinatePath {
         if (cycles >= MAX_NEWTON * 4 || capped) break;
         cycles++;
         double step = 0;
-        double inner = tight ? DESCENT_TOLERANCE : cycleTolerance(lastStep);
+        double inner = tight ? DESCENT_TOLERANCE : ONE_SWEEP;
         for (int k = 0; k < kk; k++) {
           for (int i = 0; i < n; i++) {
             double pk = prob[k][i];
@@ -525,13 +550,16 @@ final class CoordinatePath {
           double[] bk = beta[k];
           for (int a = 0; a < size; a++) accepted[working[a]] = bk[working[a]];
           double acceptedB0 = b0[k];
-          double db0 = newtonStep(bk, next, v, r, s, l1, l2, inner);
+          // A single sweep has no extrapolation: its updates' Xδ are the margins' change, kept as they go.
+          double[] tracked = tight ? null : eta[k];
+          double db0 = newtonStep(bk, next, v, r, s, l1, l2, inner, tracked);
           double move = 0;
           for (int a = 0; a < size; a++) bk[working[a]] = next[working[a]];
           b0[k] += db0;
+          if (tracked != null && db0 != 0) for (int i = 0; i < n; i++) tracked[i] += db0;
           double fNew = Double.NaN;
           for (int halving = 0; halving <= MAX_HALVINGS; halving++) {
-            margins(bk, b0[k], eta[k]);
+            if (halving > 0 || tracked == null) margins(bk, b0[k], eta[k]);
             loss = softmaxAfter(k, eta, prob);
             fNew = loss / weight + penalty(beta, lambda, alpha);
             if (fNew <= f + 1e-12 * Math.abs(f)) break;
@@ -556,26 +584,30 @@ final class CoordinatePath {
           }
           step = Math.max(step, Math.max(move, Math.abs(b0[k] - acceptedB0 + meanMove)));
         }
-        // Softmax is flat along (t_j, …, t_j) in feature j's coefficients and along equal intercepts.
+        // Softmax is flat along (t_j, …, t_j) in feature j's coefficients and along equal intercepts: the
+        // moves shift every class's margin of row i by the same τ_i, which changes neither the probabilities
+        // nor the loss. Only the margins and their reference c_i move (exps e^{η − c} stay as they are).
+        double[] tau = scratch;
+        Arrays.fill(tau, 0);
         for (int a = 0; a < size; a++) {
           int j = working[a];
           for (int k = 0; k < kk; k++) column[k] = beta[k][j];
           double t = LogisticEngine.penaltyShift(column, alpha, set.penalty[j]);
           if (t == 0) continue;
           for (int k = 0; k < kk; k++) beta[k][j] -= t;
-          for (int e = x.start[j]; e < x.start[j + 1]; e++) {
-            for (int k = 0; k < kk; k++) eta[k][x.row[e]] -= t * x.value[e];
-          }
+          for (int e = x.start[j]; e < x.start[j + 1]; e++) tau[x.row[e]] += t * x.value[e];
         }
         if (intercept) {
           double mean = 0;
           for (int k = 0; k < kk; k++) mean += b0[k] / kk;
-          for (int k = 0; k < kk; k++) {
-            b0[k] -= mean;
-            for (int i = 0; i < n; i++) eta[k][i] -= mean;
-          }
+          for (int k = 0; k < kk; k++) b0[k] -= mean;
+          for (int i = 0; i < n; i++) tau[i] += mean;
         }
-        loss = softmax(eta, prob);
+        for (int k = 0; k < kk; k++) {
+          double[] etaK = eta[k];
+          for (int i = 0; i < n; i++) etaK[i] -= tau[i];
+        }
+        for (int i = 0; i < n; i++) reference[i] -= tau[i];
         f = loss / weight + penalty(beta, lambda, alpha);
         double rho = Double.isNaN(lastStep) || lastStep == 0 ? 1 : step / lastStep;
         lastStep = step;
@@ -799,16 +831,6 @@ final class CoordinatePath {
   private static double innerTolerance(double lastStep) {
     if (Double.isNaN(lastStep)) return LOOSEST_INNER;
     return Math.max(DESCENT_TOLERANCE, Math.min(LOOSEST_INNER, 0.1 * lastStep * lastStep));
-  }
-
-  /**
-   * The inner tolerance of a multinomial cycle's class steps: 1% of the last cycle's step (cycles converge
-   * linearly, so there is no quadratic rate to keep, and solving one class's quadratic far beyond where the
-   * other classes stand is wasted), within the same bounds as {@link #innerTolerance}.
-   */
-  private static double cycleTolerance(double lastStep) {
-    if (Double.isNaN(lastStep)) return LOOSEST_INNER;
-    return Math.max(DESCENT_TOLERANCE, Math.min(LOOSEST_INNER, 0.01 * lastStep));
   }
 
   /**

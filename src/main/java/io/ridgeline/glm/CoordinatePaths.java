@@ -36,11 +36,12 @@ final class CoordinatePaths {
     boolean intercept = spec.intercept();
     String name = classes > 2 ? "in-task multinomial" : binomial ? "in-task binomial" : "in-task gaussian";
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(blocks.rdd().context());
+    // Largest first (all rows before the fold sets), so the longest unit does not start last.
+    List<Integer> order = new ArrayList<>(sets);
+    order.sort(java.util.Comparator.comparing(held -> held < k));
     List<WorkUnit<CoordinatePath.Fit[][]>> units = new ArrayList<>();
-    List<TrainingSet> trainingSets = new ArrayList<>();
-    for (int held : sets) {
+    for (int held : order) {
       TrainingSet set = new TrainingSet(spec, binomial, blocks.yShift, held, moments);
-      trainingSets.add(set);
       if (set.constant != null && !notes.contains(set.constant)) notes.add(set.constant);
       String where = held < k ? "training set without fold " + (held + 1) : "all rows";
       int trials = held < k ? paths.stream().mapToInt(List::size).sum() : 0;
@@ -62,7 +63,7 @@ final class CoordinatePaths {
     WidePath.Solution[][][] out = new WidePath.Solution[sets.size()][paths.size()][];
     for (int t = 0; t < sets.size(); t++) {
       for (int a = 0; a < paths.size(); a++) {
-        CoordinatePath.Fit[] path = fits.get(t)[a];
+        CoordinatePath.Fit[] path = fits.get(order.indexOf(sets.get(t)))[a];
         out[t][a] = new WidePath.Solution[path.length];
         for (int l = 0; l < path.length; l++) out[t][a][l] = original(path[l], blocks, binomial, intercept);
       }

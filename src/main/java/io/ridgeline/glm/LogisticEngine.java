@@ -24,8 +24,6 @@ import org.apache.spark.ml.linalg.DenseMatrix;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Binomial logistic regression for a whole cross-validation grid, glmnet's way (Friedman, Hastie &amp;
@@ -1228,8 +1226,8 @@ public final class LogisticEngine implements Engine {
       for (int f = 0; f < k; f++) Evaluation.merge(a[f], b[f]);
       return a;
     });
-    double[] auc = numClasses != 2 ? null : Auc.of(SparkSession.active(), blocks.flatMap(b -> {
-      List<Row> rows = new ArrayList<>(b.n());
+    double[] auc = numClasses != 2 ? null : Auc.of(blocks.flatMap(b -> {
+      List<Auc.Scored> rows = new ArrayList<>(b.n());
       double[] out = new double[2];
       for (int i = 0; i < b.n(); i++) {
         int f = b.fold()[i];

@@ -9,8 +9,6 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The wide engines' executor-side pass: for many models at once, each over the rows outside its held-out
@@ -284,10 +282,10 @@ final class WidePass {
       }
       count[h]++;
     }
-    JavaRDD<Row> records = blocks.flatMap(b -> {
+    JavaRDD<Auc.Scored> records = blocks.flatMap(b -> {
       Models models = broadcast.value();
       int[] inUnion = unionMap(models);
-      List<Row> rows = new ArrayList<>(b.n());
+      List<Auc.Scored> rows = new ArrayList<>(b.n());
       for (int i = 0; i < b.n(); i++) {
         int fold = b.fold()[i];
         if (fold >= first.length || first[fold] < 0) continue;
@@ -297,6 +295,6 @@ final class WidePass {
       }
       return rows.iterator();
     });
-    return Auc.of(SparkSession.active(), records, shape.size());
+    return Auc.of(records, shape.size());
   }
 }

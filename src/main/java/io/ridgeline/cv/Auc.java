@@ -28,7 +28,8 @@ import scala.Tuple2;
  * sweep, more than the scores' own pass.)
  *
  * <p>Callers make one {@link #record} per scored row: the index of its first model, the scores of
- * consecutive models on it, and its weight as positive or negative.
+ * consecutive models on it, and its weight as positive or negative. Where one task holds all of a
+ * model's rows, {@link #of(double[], double[], double[], int)} ranks them there instead.
  */
 public final class Auc {
   /** One scored row: models {@code first, first+1, …} score it {@code scores}; its weight as pos or neg. */
@@ -70,6 +71,34 @@ public final class Auc {
       if (wPos > 0 && wNeg > 0) auc[(int) s[0]] = s[1] / (wPos * wNeg);
     }
     return auc;
+  }
+
+  /**
+   * One model's AUC from its rows held in memory (scores, and each row's weight as positive or negative;
+   * the first n entries): the distinct scores sorted, each row's weights summed into its score's slot, then
+   * the same sum as {@link #of(JavaRDD, int)} in ascending order. O(n log n), primitive arrays only.
+   */
+  public static double of(double[] scores, double[] pos, double[] neg, int n) {
+    double[] distinct = Arrays.copyOf(scores, n);
+    Arrays.sort(distinct);
+    int d = 0;
+    for (int i = 0; i < n; i++) if (d == 0 || Double.compare(distinct[i], distinct[d - 1]) != 0) distinct[d++] = distinct[i];
+    double[] wPos = new double[d];
+    double[] wNeg = new double[d];
+    for (int i = 0; i < n; i++) {
+      int at = Arrays.binarySearch(distinct, 0, d, scores[i]);
+      wPos[at] += pos[i];
+      wNeg[at] += neg[i];
+    }
+    double numerator = 0;
+    double below = 0;
+    double totalPos = 0;
+    for (int s = 0; s < d; s++) {
+      numerator += wPos[s] * (below + 0.5 * wNeg[s]);
+      below += wNeg[s];
+      totalPos += wPos[s];
+    }
+    return totalPos > 0 && below > 0 ? numerator / (totalPos * below) : Double.NaN;
   }
 
   /** One scan of a partition sorted by (model, score): per model {model, Σ W⁺(s)(W⁻(&lt;s) + ½W⁻(s)), W⁺, W⁻}. */

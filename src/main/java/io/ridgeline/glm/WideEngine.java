@@ -124,7 +124,10 @@ public final class WideEngine implements Engine {
       List<String> notes = new ArrayList<>();
       long start = System.nanoTime();
       try {
-        return CoordinatePaths.run(spec, classes, prepared.blocks(), prepared.moments(), paths, sets, runner, notes);
+        CoordinatePaths.Solved solved = CoordinatePaths.run(spec, classes, prepared.blocks(), prepared.moments(), paths,
+            sets, runner, notes);
+        scoredInTask = solved.metrics();
+        return solved.solutions();
       } finally {
         notes.forEach(log);
         int lambdas = paths.stream().mapToInt(List::size).max().orElse(0);
@@ -145,6 +148,8 @@ public final class WideEngine implements Engine {
   }
 
   private double[] seconds;
+  /** In-task solving: the fold sets' validation metrics [set][path][λ index], scored in their tasks. */
+  private EnumMap<Metric, Double>[][][] scoredInTask;
 
   private List<TrialResult> solveAll(FoldedData folded, List<GridPoint> grid) {
     int k = folded.folds();
@@ -171,8 +176,9 @@ public final class WideEngine implements Engine {
           }
         }
       }
-      EnumMap<Metric, Double>[] evaluations = runner.scoring(label() + " engine · scores of " + order.size() * k
-          + " models in one pass", () -> score(prepared.blocks(), scored, held));
+      EnumMap<Metric, Double>[] evaluations = inTask ? inTaskMetrics(k, paths)
+          : runner.scoring(label() + " engine · scores of " + order.size() * k + " models in one pass",
+              () -> score(prepared.blocks(), scored, held));
       double scoring = (System.nanoTime() - start) / 1e9 / scored.size();
       List<TrialResult> out = new ArrayList<>(scored.size());
       int m = 0;
@@ -191,6 +197,16 @@ public final class WideEngine implements Engine {
     } finally {
       prepared.blocks().release();
     }
+  }
+
+  /** The fold sets' metrics scored in their tasks, in the trials' order (fold, path, λ). */
+  @SuppressWarnings("unchecked")
+  private EnumMap<Metric, Double>[] inTaskMetrics(int k, List<List<GridPoint>> paths) {
+    List<EnumMap<Metric, Double>> out = new ArrayList<>();
+    for (int f = 0; f < k; f++) {
+      for (int a = 0; a < paths.size(); a++) out.addAll(List.of(scoredInTask[f][a]));
+    }
+    return out.toArray(new EnumMap[0]);
   }
 
   /** The last cross-validation's solutions [training set][path][λ index] (training set k: all rows). */

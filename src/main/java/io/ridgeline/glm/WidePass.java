@@ -222,44 +222,75 @@ final class WidePass {
     Models shape = broadcast.value();
     int classes = shape.classes();
     int size = shape.size();
-    List<Evaluation[]> parts = blocks.mapPartitions(it -> {
-      Models models = broadcast.value();
-      Evaluation[] e = new Evaluation[models.size()];
-      for (int m = 0; m < e.length; m++) e[m] = new Evaluation(classes);
-      int[] inUnion = unionMap(models);
-      double[] out = new double[Math.max(2, classes)];
-      int width = models.union().length;
-      while (it.hasNext()) {
-        SparseBlocks.Block b = it.next();
-        for (int i = 0; i < b.n(); i++) {
-          int fold = b.fold()[i];
-          for (int m = 0; m < e.length; m++) {
-            if (models.held()[m] != fold) continue;
-            if (classes > 2) {
-              softmax(models, m, classes, width, inUnion, b, i, out);
-              e[m].add(b.y()[i], b.w()[i], out);
-              continue;
-            }
-            double eta = eta(models, m, inUnion, b, i);
-            if (models.binomial()) {
-              double p1 = probability(eta);
-              out[0] = 1 - p1;
-              out[1] = p1;
-            } else {
-              out[0] = eta;
-            }
-            e[m].add(b.y()[i], b.w()[i], out);
-          }
-        }
-      }
-      return List.<Evaluation[]>of(e).iterator();
-    }).collect();
+    List<Evaluation[]> parts = blocks.mapPartitions(it -> List.<Evaluation[]>of(score(it, broadcast.value())).iterator()).collect();
     Evaluation[] total = new Evaluation[size];
     for (int m = 0; m < total.length; m++) {
       total[m] = new Evaluation(classes);
       for (Evaluation[] part : parts) total[m].merge(part[m]);
     }
     return total;
+  }
+
+  /** {@link #score}'s work on the blocks of one task: every model on its held-out fold's rows among them. */
+  static Evaluation[] score(Iterator<SparseBlocks.Block> blocks, Models models) {
+    int classes = models.classes();
+    Evaluation[] e = new Evaluation[models.size()];
+    for (int m = 0; m < e.length; m++) e[m] = new Evaluation(classes);
+    int[] inUnion = unionMap(models);
+    double[] out = new double[Math.max(2, classes)];
+    int width = models.union().length;
+    while (blocks.hasNext()) {
+      SparseBlocks.Block b = blocks.next();
+      for (int i = 0; i < b.n(); i++) {
+        int fold = b.fold()[i];
+        for (int m = 0; m < e.length; m++) {
+          if (models.held()[m] != fold) continue;
+          if (classes > 2) {
+            softmax(models, m, classes, width, inUnion, b, i, out);
+            e[m].add(b.y()[i], b.w()[i], out);
+            continue;
+          }
+          double eta = eta(models, m, inUnion, b, i);
+          if (models.binomial()) {
+            double p1 = probability(eta);
+            out[0] = 1 - p1;
+            out[1] = p1;
+          } else {
+            out[0] = eta;
+          }
+          e[m].add(b.y()[i], b.w()[i], out);
+        }
+      }
+    }
+    return e;
+  }
+
+  /**
+   * Binomial AUC of every model on its held-out fold's rows when one task holds them all ({@code
+   * blocks}): each model's scores gathered and ranked in the task ({@link Auc#of(double[], double[],
+   * double[], int)}), no shuffle.
+   */
+  static double[] auc(List<SparseBlocks.Block> blocks, Models models) {
+    int[] inUnion = unionMap(models);
+    int rows = 0;
+    for (SparseBlocks.Block b : blocks) rows += b.n();
+    double[] scores = new double[rows];
+    double[] pos = new double[rows];
+    double[] neg = new double[rows];
+    double[] auc = new double[models.size()];
+    for (int m = 0; m < auc.length; m++) {
+      int n = 0;
+      for (SparseBlocks.Block b : blocks) {
+        for (int i = 0; i < b.n(); i++) {
+          if (b.fold()[i] != models.held()[m]) continue;
+          scores[n] = probability(eta(models, m, inUnion, b, i));
+          pos[n] = b.y()[i] > 0 ? b.w()[i] : 0;
+          neg[n++] = b.y()[i] > 0 ? 0 : b.w()[i];
+        }
+      }
+      auc[m] = Auc.of(scores, pos, neg, n);
+    }
+    return auc;
   }
 
   /**

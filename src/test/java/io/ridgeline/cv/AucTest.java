@@ -23,7 +23,7 @@ class AucTest {
   /**
    * Five models over two groups of rows ("folds": models 0–2 score the first group, 3–4 the second), scores
    * rounded to two decimals so that ties are common, weights in [0.5, 3), records over 7 partitions: every
-   * AUC equals MLlib's exact weighted evaluator ({@code numBins = 0}) on the same (score, label, weight)
+   * AUC, distributed and in memory, equals MLlib's exact weighted evaluator ({@code numBins = 0}) on the same (score, label, weight)
    * rows to 5e−15 (measured 5.6e−16); a model whose rows are all of one class is NaN.
    */
   @Test
@@ -59,8 +59,27 @@ class AucTest {
           .setRawPredictionCol("score").evaluate(spark.createDataFrame(perModel.get(m), SCORED));
       assertEquals(reference, auc[m], 5e-15, "model " + m);
       worst = Math.max(worst, Math.abs(reference - auc[m]));
+      // The same model's rows ranked in memory, as a task holding all of them does.
+      double local = local(perModel.get(m));
+      assertEquals(reference, local, 5e-15, "model " + m + " in memory");
+      worst = Math.max(worst, Math.abs(reference - local));
     }
+    assertTrue(Double.isNaN(local(perModel.get(5))), "one class only, in memory");
     System.out.printf("AUC with ties and weights: largest difference from MLlib %.1e%n", worst);
     assertTrue(Double.isNaN(auc[5]), "one class only: " + auc[5]);
+  }
+
+  private static double local(List<Row> rows) {
+    int n = rows.size();
+    double[] scores = new double[n];
+    double[] pos = new double[n];
+    double[] neg = new double[n];
+    for (int i = 0; i < n; i++) {
+      Row r = rows.get(i);
+      scores[i] = r.getDouble(0);
+      pos[i] = r.getDouble(1) > 0 ? r.getDouble(2) : 0;
+      neg[i] = r.getDouble(1) > 0 ? 0 : r.getDouble(2);
+    }
+    return Auc.of(scores, pos, neg, n);
   }
 }

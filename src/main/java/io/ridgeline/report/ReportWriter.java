@@ -163,7 +163,7 @@ public final class ReportWriter {
       });
     }
     writes.add(more);
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(4, writes.size()));
+    ExecutorService pool = Executors.newFixedThreadPool(writes.size());
     try {
       List<Future<Void>> done = new ArrayList<>();
       for (Write w : writes) {

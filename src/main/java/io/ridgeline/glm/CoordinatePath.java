@@ -483,12 +483,15 @@ final class CoordinatePath {
   /**
    * Multinomial (K classes, MLlib's softmax with a coefficient vector and intercept per class): cycles of
    * per-class Newton steps (glmnet's partial Newton: class k's binomial quadratic at the current
-   * probabilities, v = w·p_k(1 − p_k), r = w([y = k] − p_k), minimized by the same descent, halved if
-   * the objective rose), each cycle followed by the exact minimization along softmax's flat directions:
-   * every feature's coefficients shift by the t_j minimizing its penalty ({@link LogisticEngine#penaltyShift},
-   * glmnet's {@code elc}) and the intercepts are centred. Cycles converge linearly: a λ is solved when
-   * d·ρ/(1 − ρ) ≤ {@link LogisticEngine#PREDICTED_ERROR} (d the cycle's largest move in fitted values,
-   * ρ the ratio of the last two) and no coefficient at 0 violates its KKT condition.
+   * probabilities, v = w·p_k(1 − p_k), r = w([y = k] − p_k), given one sweep of the same descent
+   * ({@link #ONE_SWEEP}: the cycles converge linearly anyway, and a class's quadratic solved far beyond
+   * where the other classes stand is wasted), halved if the objective rose), each cycle followed by the
+   * exact minimization along softmax's flat directions: every feature's coefficients shift by the t_j
+   * minimizing its penalty ({@link LogisticEngine#penaltyShift}, glmnet's {@code elc}) and the intercepts
+   * are centred. Cycles converge linearly: a λ is solved when d·ρ/(1 − ρ) ≤ {@link
+   * LogisticEngine#PREDICTED_ERROR} (d the cycle's largest move in fitted values, ρ the ratio of the last
+   * two), a cycle with every class's quadratic solved fully has confirmed it, and no coefficient at 0
+   * violates its KKT condition.
    */
   private Fit[] multinomialPath(double alpha, double[] lambdas, Fit[] fits) {
     int kk = classes;

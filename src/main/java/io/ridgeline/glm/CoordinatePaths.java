@@ -1,12 +1,15 @@
 package io.ridgeline.glm;
 
+import io.ridgeline.config.Metric;
 import io.ridgeline.config.SweepSpec.ModelSpec;
+import io.ridgeline.cv.Evaluation;
 import io.ridgeline.sweep.GridPoint;
 import io.ridgeline.sweep.SweepRunner;
 import io.ridgeline.sweep.WorkUnit;
-import io.ridgeline.config.Metric;
-import io.ridgeline.cv.Evaluation;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +30,7 @@ final class CoordinatePaths {
 
   /** A training set's fits and, for a fold set, its models' evaluations and AUC (binomial) on the fold. */
   private record SetResult(CoordinatePath.Fit[][] fits, Evaluation[] evaluations, double[] auc)
-      implements java.io.Serializable {}
+      implements Serializable {}
 
   /**
    * Solutions [training set index][path][λ index] in original coordinates, as {@link WidePath#run}, and
@@ -53,7 +56,7 @@ final class CoordinatePaths {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(blocks.rdd().context());
     // Largest first (all rows before the fold sets), so the longest unit does not start last.
     List<Integer> order = new ArrayList<>(sets);
-    order.sort(java.util.Comparator.comparing(held -> held < k));
+    order.sort(Comparator.comparing(held -> held < k));
     List<WorkUnit<SetResult>> units = new ArrayList<>();
     for (int held : order) {
       TrainingSet set = new TrainingSet(spec, binomial, blocks.yShift, held, moments);
@@ -110,7 +113,7 @@ final class CoordinatePaths {
     List<CoordinatePath.Fit> all = new ArrayList<>();
     for (CoordinatePath.Fit[] path : fits) all.addAll(List.of(path));
     int[] mark = new int[p];
-    java.util.Arrays.fill(mark, -1);
+    Arrays.fill(mark, -1);
     int count = 0;
     for (CoordinatePath.Fit f : all) {
       for (int[] index : f.index()) for (int j : index) if (mark[j] < 0) mark[j] = count++;
@@ -121,7 +124,7 @@ final class CoordinatePaths {
     double[][] beta = new double[n][sets * count];
     double[] intercepts = new double[n * sets];
     int[] heldOut = new int[n];
-    java.util.Arrays.fill(heldOut, held);
+    Arrays.fill(heldOut, held);
     for (int i = 0; i < n; i++) {
       CoordinatePath.Fit f = all.get(i);
       for (int k = 0; k < sets; k++) {

@@ -195,7 +195,8 @@ public final class LogisticEngine implements Engine {
         }
       }
       List<List<EnumMap<Metric, Double>>> evaluations = runner.scoring("logistic engine · scores of "
-          + grid.size() * k + " models in one pass", () -> score(fitting.blocks.rdd(), k, p, numClasses, order.size(), coef));
+          + grid.size() * k + " models in one pass", () -> score(fitting.blocks.rdd(), k, p, numClasses, order.size(), coef,
+              java.util.Arrays.stream(folded.foldSizes()).max().orElse(0)));
       double scoring = (System.nanoTime() - start) / 1e9 / (order.size() * k);
       List<TrialResult> out = new ArrayList<>(grid.size() * k);
       for (int f = 0; f < k; f++) {
@@ -1206,7 +1207,7 @@ public final class LogisticEngine implements Engine {
    * through {@link Auc} (model f·models + m). Probabilities as {@link LinearPredictor} (and MLlib's model).
    */
   private static List<List<EnumMap<Metric, Double>>> score(JavaRDD<RowBlocks.Block> blocks, int k, int p,
-      int numClasses, int models, double[][] coef) {
+      int numClasses, int models, double[][] coef, long largestFold) {
     Evaluation[][] total = blocks.mapPartitions(it -> {
       Evaluation[][] e = new Evaluation[k][models];
       for (int f = 0; f < k; f++) for (int m = 0; m < models; m++) e[f][m] = new Evaluation(numClasses);
@@ -1239,7 +1240,7 @@ public final class LogisticEngine implements Engine {
         rows.add(Auc.record(f * models, scores, b.y()[i], b.w()[i]));
       }
       return rows.iterator();
-    }), k * models);
+    }), k * models, largestFold);
     List<List<EnumMap<Metric, Double>>> metrics = new ArrayList<>(k);
     for (int f = 0; f < k; f++) {
       List<EnumMap<Metric, Double>> fold = new ArrayList<>(models);

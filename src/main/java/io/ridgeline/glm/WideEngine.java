@@ -178,7 +178,7 @@ public final class WideEngine implements Engine {
       }
       EnumMap<Metric, Double>[] evaluations = inTask ? inTaskMetrics(k, paths)
           : runner.scoring(label() + " engine · scores of " + order.size() * k + " models in one pass",
-              () -> score(prepared.blocks(), scored, held));
+              () -> score(prepared.blocks(), scored, held, Arrays.stream(folded.foldSizes()).max().orElse(0)));
       double scoring = (System.nanoTime() - start) / 1e9 / scored.size();
       List<TrialResult> out = new ArrayList<>(scored.size());
       int m = 0;
@@ -217,7 +217,8 @@ public final class WideEngine implements Engine {
    * AUC ({@link WidePass#auc}: the solutions held out on a fold must be contiguous).
    */
   @SuppressWarnings("unchecked")
-  private EnumMap<Metric, Double>[] score(SparseBlocks blocks, List<WidePath.Solution> solutions, List<Integer> held) {
+  private EnumMap<Metric, Double>[] score(SparseBlocks blocks, List<WidePath.Solution> solutions, List<Integer> held,
+      long largestFold) {
     int sets = Math.max(1, classes > 2 ? classes : 1);
     int[] mark = new int[p];
     Arrays.fill(mark, -1);
@@ -248,7 +249,7 @@ public final class WideEngine implements Engine {
     Broadcast<WidePass.Models> b = JavaSparkContext.fromSparkContext(blocks.rdd().context()).broadcast(models);
     try {
       Evaluation[] evaluations = WidePass.score(blocks.rdd(), b);
-      double[] auc = binomial ? WidePass.auc(blocks.rdd(), b) : null;
+      double[] auc = binomial ? WidePass.auc(blocks.rdd(), b, largestFold) : null;
       EnumMap<Metric, Double>[] out = new EnumMap[n];
       for (int i = 0; i < n; i++) {
         out[i] = evaluations[i].metrics();

@@ -298,7 +298,7 @@ final class WidePass {
    * one record, the scores σ(η) of the models held out on f — which must be contiguous in
    * {@code models} (the first at {@code first[f]}) — as {@link #score} computes them.
    */
-  static double[] auc(JavaRDD<SparseBlocks.Block> blocks, Broadcast<Models> broadcast) {
+  static double[] auc(JavaRDD<SparseBlocks.Block> blocks, Broadcast<Models> broadcast, long largestFold) {
     Models shape = broadcast.value();
     int folds = 0;
     for (int h : shape.held()) folds = Math.max(folds, h + 1);
@@ -326,6 +326,6 @@ final class WidePass {
       }
       return rows.iterator();
     });
-    return Auc.of(records, shape.size());
+    return Auc.of(records, shape.size(), largestFold);
   }
 }

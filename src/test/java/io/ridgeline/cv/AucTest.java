@@ -23,7 +23,7 @@ class AucTest {
   /**
    * Five models over two groups of rows ("folds": models 0–2 score the first group, 3–4 the second), scores
    * rounded to two decimals so that ties are common, weights in [0.5, 3), records over 7 partitions: every
-   * AUC, distributed and in memory, equals MLlib's exact weighted evaluator ({@code numBins = 0}) on the same (score, label, weight)
+   * AUC — by the distributed sort, gathered by model into one task, and ranked in memory — equals MLlib's exact weighted evaluator ({@code numBins = 0}) on the same (score, label, weight)
    * rows to 5e−15 (measured 5.6e−16); a model whose rows are all of one class is NaN.
    */
   @Test
@@ -52,13 +52,17 @@ class AucTest {
         perModel.get(5).add(RowFactory.create(scores[0], y, w));
       }
     }
-    double[] auc = Auc.of(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(records, 7), 6);
+    org.apache.spark.api.java.JavaRDD<Auc.Scored> rdd =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(records, 7);
+    double[] sorted = Auc.of(rdd, 6);
+    double[] gathered = Auc.of(rdd, 6, 900);
     double worst = 0;
     for (int m = 0; m < 5; m++) {
       double reference = new BinaryClassificationEvaluator().setNumBins(0).setWeightCol("weight")
           .setRawPredictionCol("score").evaluate(spark.createDataFrame(perModel.get(m), SCORED));
-      assertEquals(reference, auc[m], 5e-15, "model " + m);
-      worst = Math.max(worst, Math.abs(reference - auc[m]));
+      assertEquals(reference, sorted[m], 5e-15, "model " + m + " by the sort");
+      assertEquals(reference, gathered[m], 5e-15, "model " + m + " gathered by model");
+      worst = Math.max(worst, Math.max(Math.abs(reference - sorted[m]), Math.abs(reference - gathered[m])));
       // The same model's rows ranked in memory, as a task holding all of them does.
       double local = local(perModel.get(m));
       assertEquals(reference, local, 5e-15, "model " + m + " in memory");
@@ -66,7 +70,7 @@ class AucTest {
     }
     assertTrue(Double.isNaN(local(perModel.get(5))), "one class only, in memory");
     System.out.printf("AUC with ties and weights: largest difference from MLlib %.1e%n", worst);
-    assertTrue(Double.isNaN(auc[5]), "one class only: " + auc[5]);
+    assertTrue(Double.isNaN(sorted[5]) && Double.isNaN(gathered[5]), "one class only: " + sorted[5] + ", " + gathered[5]);
   }
 
   private static double local(List<Row> rows) {

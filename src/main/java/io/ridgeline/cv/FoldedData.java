@@ -21,6 +21,13 @@ public record FoldedData(Dataset<Row> frame, LabeledData source, int folds, long
     return frame.where(frame.col(FOLD).notEqual(fold));
   }
 
+  /** Rows of the largest fold: the most any fold's model is validated on. */
+  public long largestFold() {
+    long largest = 0;
+    for (long size : foldSizes) largest = Math.max(largest, size);
+    return largest;
+  }
+
   public Dataset<Row> validation(int fold) {
     return frame.where(frame.col(FOLD).equalTo(fold));
   }

@@ -1,6 +1,8 @@
 package io.ridgeline.glm;
 
 import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -57,12 +59,12 @@ final class FoldGrams implements Serializable {
   /** One pass over {@code frame}, summing (x − xShift, y − yShift); xShift must be 0 if any row is sparse. */
   static FoldGrams of(Dataset<Row> frame, int k, int p, double[] xShift, double yShift) {
     return frame.javaRDD()
-        .mapPartitions(rows -> java.util.List.of(new FoldGrams(k, p, xShift, yShift).addAll(rows)).iterator())
+        .mapPartitions(rows -> List.of(new FoldGrams(k, p, xShift, yShift).addAll(rows)).iterator())
         .treeAggregate(new FoldGrams(k, p, xShift, yShift), FoldGrams::merge, FoldGrams::merge);
   }
 
   /** Adds a partition's rows: dense ones through per-fold chunks and the blocked kernel. */
-  private FoldGrams addAll(java.util.Iterator<Row> rows) {
+  private FoldGrams addAll(Iterator<Row> rows) {
     GramKernel kernel = GramKernel.get();
     int chunk = GramKernel.CHUNK;
     double[][] xs = new double[k][];

@@ -196,7 +196,7 @@ public final class LogisticEngine implements Engine {
       }
       List<List<EnumMap<Metric, Double>>> evaluations = runner.scoring("logistic engine · scores of "
           + grid.size() * k + " models in one pass", () -> score(fitting.blocks.rdd(), k, p, numClasses, order.size(), coef,
-              java.util.Arrays.stream(folded.foldSizes()).max().orElse(0)));
+              folded.largestFold()));
       double scoring = (System.nanoTime() - start) / 1e9 / (order.size() * k);
       List<TrialResult> out = new ArrayList<>(grid.size() * k);
       for (int f = 0; f < k; f++) {

@@ -178,7 +178,7 @@ public final class WideEngine implements Engine {
       }
       EnumMap<Metric, Double>[] evaluations = inTask ? inTaskMetrics(k, paths)
           : runner.scoring(label() + " engine · scores of " + order.size() * k + " models in one pass",
-              () -> score(prepared.blocks(), scored, held, Arrays.stream(folded.foldSizes()).max().orElse(0)));
+              () -> score(prepared.blocks(), scored, held, folded.largestFold()));
       double scoring = (System.nanoTime() - start) / 1e9 / scored.size();
       List<TrialResult> out = new ArrayList<>(scored.size());
       int m = 0;

@@ -32,7 +32,8 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Assigns every row a fold id in 0..k−1 and caches the result.
+ * Assigns every row a fold id in 0..k−1 and caches the result (then releases the loader's cached
+ * source columns, {@link LabeledData#release}).
  *
  * <p><b>Groups.</b> Rows are dealt out in groups that never straddle folds: with {@code cv.groupColumn},
  * the rows sharing a value of that column (GroupKFold); otherwise the rows identical in features, label
@@ -136,6 +137,7 @@ public final class FoldPlan {
       return new FoldedData(framed, data, k, sizes, weights, fingerprint);
     } finally {
       scratch.forEach(Dataset::unpersist);
+      data.release();   // the folded rows, cached above, are all that is read from here on
       spark.sparkContext().setJobDescription(null);
     }
   }

@@ -34,6 +34,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Reads the configured data and checks it before anything is trained: columns exist; features are
@@ -55,7 +56,21 @@ public final class DatasetLoader {
     boolean classification = spec.model().classification();
     try {
       spark.sparkContext().setJobDescription("load and check " + d.path());
-      return check(read(spark, d.path(), d.format()), d, spec.cv().foldColumn(), spec.cv().groupColumn(), classification);
+      if (d.format() == DataFormat.CSV) {
+        StructType sampled = CsvSchema.sampled(spark, d.path());
+        if (sampled != null) {
+          try {
+            return check(CsvSchema.read(spark, d.path(), sampled), d, spec.cv().foldColumn(), spec.cv().groupColumn(),
+                classification, true);
+          } catch (Exception e) {   // Spark's own exceptions are checked ones, thrown undeclared
+            if (e instanceof DataException || !CsvSchema.isParseFailure(e)) throw e;
+            System.err.println("ridgeline: " + d.path() + ": a value past the first rows does not fit the column "
+                + "types they suggest (" + rootMessage(e) + "); inferring the types from the whole file");
+          }
+        }
+      }
+      return check(read(spark, d.path(), d.format()), d, spec.cv().foldColumn(), spec.cv().groupColumn(),
+          classification, d.format() != DataFormat.PARQUET);
     } catch (DataException e) {
       throw e;
     } catch (Exception e) {
@@ -66,7 +81,10 @@ public final class DatasetLoader {
     }
   }
 
-  /** The data as read, every column as it is in the source (csv: with a header, types inferred). */
+  /**
+   * The data as read, every column as it is in the source (csv: with a header, types inferred from the
+   * whole file; {@link #load} infers them from the first rows, see {@link CsvSchema}).
+   */
   public static Dataset<Row> read(SparkSession spark, String path, DataFormat format) {
     return switch (format) {
       case CSV -> spark.read().option("header", true).option("inferSchema", true).csv(path);
@@ -75,8 +93,14 @@ public final class DatasetLoader {
     };
   }
 
+  /**
+   * Checks {@code raw} and assembles its features. With {@code cacheSource} (a text source: csv, libsvm)
+   * the file is parsed once: the used columns are cached as the checks' aggregation first reads them, and
+   * serve the checks, the levels and the fold assignment, which releases them once the folded rows are
+   * cached ({@link LabeledData#release}); a failed check releases them at once.
+   */
   private static LabeledData check(Dataset<Row> raw, DataSpec d, String foldColumn, String groupColumn,
-      boolean classification) {
+      boolean classification, boolean cacheSource) {
     String where = d.path();
     if (raw.isEmpty()) throw new DataException(where + ": the data has no rows");
     StructType schema = raw.schema();
@@ -134,103 +158,120 @@ public final class DatasetLoader {
     scalarColumns.add(d.label());
     if (d.weight() != null) scalarColumns.add(d.weight());
     if (foldColumn != null) scalarColumns.add(foldColumn);
-    Column checkedSize = vectorColumn == null ? null : SparseVectors.checkedSize(Columns.of(vectorColumn));
+    // A text source is parsed once: its used columns are cached as the checks first read them.
+    Dataset<Row> source = null;
+    if (cacheSource) {
+      Set<String> used = new LinkedHashSet<>(featureColumns);
+      if (vectorColumn != null) used.add(vectorColumn);
+      used.addAll(scalarColumns);
+      if (groupColumn != null) used.add(groupColumn);
+      raw = raw.select(used.stream().map(Columns::of).toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
+      source = raw;
+    }
+    try {
+      Column checkedSize = vectorColumn == null ? null : SparseVectors.checkedSize(Columns.of(vectorColumn));
 
-    // data.missing: drop — one pass counts the rows with a non-finite used numeric value; they go.
-    long dropped = 0;
-    if (d.missing() == MissingValues.DROP) {
-      Column bad = checkedSize == null ? lit(false) : checkedSize.isNull().or(checkedSize.equalTo(-1));
-      for (String c : scalarColumns) bad = bad.or(nonFinite(Columns.of(c)));
-      Row counts = raw.agg(count(lit(1)), countWhere(bad)).first();
-      dropped = counts.getLong(1);
-      if (dropped == counts.getLong(0)) {
-        throw new DataException(where + ": every row (" + rows(dropped) + ") has a null, NaN or infinite value in a "
-            + "used numeric column, and data.missing is drop");
+      // data.missing: drop — one pass counts the rows with a non-finite used numeric value; they go.
+      long dropped = 0;
+      if (d.missing() == MissingValues.DROP) {
+        Column bad = checkedSize == null ? lit(false) : checkedSize.isNull().or(checkedSize.equalTo(-1));
+        for (String c : scalarColumns) bad = bad.or(nonFinite(Columns.of(c)));
+        Row counts = raw.agg(count(lit(1)), countWhere(bad)).first();
+        dropped = counts.getLong(1);
+        if (dropped == counts.getLong(0)) {
+          throw new DataException(where + ": every row (" + rows(dropped) + ") has a null, NaN or infinite value in a "
+              + "used numeric column, and data.missing is drop");
+        }
+        raw = raw.where(functions.not(bad));
       }
-      raw = raw.where(functions.not(bad));
-    }
 
-    // One aggregation: row count, non-finite counts per column, label and weight checks.
-    List<Column> aggs = new ArrayList<>();
-    aggs.add(count(lit(1)));
-    for (String c : scalarColumns) aggs.add(countWhere(nonFinite(Columns.of(c))));
-    if (checkedSize != null) {
-      // Only a vector's stored values are read: a sparse row costs its non-zeros.
-      Column finiteSize = when(checkedSize.geq(0), checkedSize);
-      aggs.add(countWhere(checkedSize.isNull().or(checkedSize.equalTo(-1))));
-      aggs.add(min(finiteSize));
-      aggs.add(max(finiteSize));
-    }
-    Column label = Columns.of(d.label()).cast(DataTypes.DoubleType);
-    aggs.add(countWhere(label.notEqual(floor(label)).or(label.lt(0))));
-    aggs.add(min(label));
-    aggs.add(max(label));
-    Column weight = d.weight() == null ? lit(1.0) : Columns.of(d.weight()).cast(DataTypes.DoubleType);
-    aggs.add(countWhere(weight.lt(0)));
-    aggs.add(sum(weight));
-    Row stats = raw.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-
-    int i = 0;
-    long rows = stats.getLong(i++);
-    if (rows == 0) throw new DataException(where + ": the data has no rows");
-    StringJoiner bad = new StringJoiner(", ");
-    for (String c : scalarColumns) {
-      long n = stats.getLong(i++);
-      if (n > 0) bad.add("'" + c + "' (" + rows(n) + ")");
-    }
-    int vectorSize = 0;
-    if (vectorColumn != null) {
-      long n = stats.getLong(i++);
-      if (n > 0) bad.add("'" + vectorColumn + "' (" + rows(n) + ")");
-      int minSize = stats.isNullAt(i) ? 0 : stats.getInt(i);
-      i++;
-      vectorSize = stats.isNullAt(i) ? 0 : stats.getInt(i);
-      i++;
-      if (minSize != vectorSize) {
-        throw new DataException(where + ": feature vectors in column '" + vectorColumn
-            + "' differ in length (" + minSize + " to " + vectorSize + ")");
+      // One aggregation: row count, non-finite counts per column, label and weight checks.
+      List<Column> aggs = new ArrayList<>();
+      aggs.add(count(lit(1)));
+      for (String c : scalarColumns) aggs.add(countWhere(nonFinite(Columns.of(c))));
+      if (checkedSize != null) {
+        // Only a vector's stored values are read: a sparse row costs its non-zeros.
+        Column finiteSize = when(checkedSize.geq(0), checkedSize);
+        aggs.add(countWhere(checkedSize.isNull().or(checkedSize.equalTo(-1))));
+        aggs.add(min(finiteSize));
+        aggs.add(max(finiteSize));
       }
-    }
-    if (bad.length() > 0) {
-      throw new DataException(where + ": null, NaN or infinite values in column " + bad
-          + " (data.missing: drop drops such rows)");
-    }
-    long nonClassLabels = stats.getLong(i++);
-    double minLabel = stats.getDouble(i++);
-    double maxLabel = stats.getDouble(i++);
-    long negativeWeights = stats.getLong(i++);
-    double weightSum = stats.getDouble(i);
-    if (negativeWeights > 0) {
-      throw new DataException(where + ": weight column '" + d.weight() + "' has " + rows(negativeWeights)
-          + " with negative weights");
-    }
-    if (!(weightSum > 0)) {
-      throw new DataException(where + ": weight column '" + d.weight() + "' sums to zero");
-    }
+      Column label = Columns.of(d.label()).cast(DataTypes.DoubleType);
+      aggs.add(countWhere(label.notEqual(floor(label)).or(label.lt(0))));
+      aggs.add(min(label));
+      aggs.add(max(label));
+      Column weight = d.weight() == null ? lit(1.0) : Columns.of(d.weight()).cast(DataTypes.DoubleType);
+      aggs.add(countWhere(weight.lt(0)));
+      aggs.add(sum(weight));
+      // Parses the group column too: a csv value that does not fit its sampled type fails here, not mid-sweep.
+      if (groupColumn != null) aggs.add(count(Columns.of(groupColumn)));
+      Row stats = raw.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
 
-    int numClasses = 0;
-    if (classification) {
-      numClasses = checkClasses(raw, d.label(), label, nonClassLabels, minLabel, maxLabel, where);
-    }
+      int i = 0;
+      long rows = stats.getLong(i++);
+      if (rows == 0) throw new DataException(where + ": the data has no rows");
+      StringJoiner bad = new StringJoiner(", ");
+      for (String c : scalarColumns) {
+        long n = stats.getLong(i++);
+        if (n > 0) bad.add("'" + c + "' (" + rows(n) + ")");
+      }
+      int vectorSize = 0;
+      if (vectorColumn != null) {
+        long n = stats.getLong(i++);
+        if (n > 0) bad.add("'" + vectorColumn + "' (" + rows(n) + ")");
+        int minSize = stats.isNullAt(i) ? 0 : stats.getInt(i);
+        i++;
+        vectorSize = stats.isNullAt(i) ? 0 : stats.getInt(i);
+        i++;
+        if (minSize != vectorSize) {
+          throw new DataException(where + ": feature vectors in column '" + vectorColumn
+              + "' differ in length (" + minSize + " to " + vectorSize + ")");
+        }
+      }
+      if (bad.length() > 0) {
+        throw new DataException(where + ": null, NaN or infinite values in column " + bad
+            + " (data.missing: drop drops such rows)");
+      }
+      long nonClassLabels = stats.getLong(i++);
+      double minLabel = stats.getDouble(i++);
+      double maxLabel = stats.getDouble(i++);
+      long negativeWeights = stats.getLong(i++);
+      double weightSum = stats.getDouble(i);
+      if (negativeWeights > 0) {
+        throw new DataException(where + ": weight column '" + d.weight() + "' has " + rows(negativeWeights)
+            + " with negative weights");
+      }
+      if (!(weightSum > 0)) {
+        throw new DataException(where + ": weight column '" + d.weight() + "' sums to zero");
+      }
 
-    FeaturePipeline pipeline;
-    List<String> names;
-    if (vectorColumn != null) {
-      pipeline = FeaturePipeline.vector(vectorColumn);
-      names = vectorFeatureNames(schema.apply(vectorColumn), vectorSize);
-    } else {
-      inputs = Levels.find(raw, inputs, d.maxLevels(), where);
-      pipeline = FeaturePipeline.of(raw, inputs);
-      names = Levels.featureNames(inputs);
+      int numClasses = 0;
+      if (classification) {
+        numClasses = checkClasses(raw, d.label(), label, nonClassLabels, minLabel, maxLabel, where);
+      }
+
+      FeaturePipeline pipeline;
+      List<String> names;
+      if (vectorColumn != null) {
+        pipeline = FeaturePipeline.vector(vectorColumn);
+        names = vectorFeatureNames(schema.apply(vectorColumn), vectorSize);
+      } else {
+        inputs = Levels.find(raw, inputs, d.maxLevels(), where);
+        pipeline = FeaturePipeline.of(raw, inputs);
+        names = Levels.featureNames(inputs);
+      }
+      List<Column> out = new ArrayList<>(List.of(
+          col(FeaturePipeline.FEATURES).as(LabeledData.FEATURES),
+          label.as(LabeledData.LABEL),
+          weight.as(LabeledData.WEIGHT)));
+      if (foldColumn != null) out.add(Columns.of(foldColumn).cast(DataTypes.DoubleType).as(LabeledData.USER_FOLD));
+      if (groupColumn != null) out.add(Columns.of(groupColumn).as(LabeledData.USER_GROUP));
+      Dataset<Row> frame = pipeline.transform(raw).select(out.toArray(new Column[0]));
+      return new LabeledData(frame, names, numClasses, rows, where, d.label(), pipeline, dropped, source);
+    } catch (Exception e) {   // Spark's checked exceptions too (the rethrow is precise)
+      if (source != null) source.unpersist();
+      throw e;
     }
-    List<Column> out = new ArrayList<>(List.of(
-        col(FeaturePipeline.FEATURES).as(LabeledData.FEATURES),
-        label.as(LabeledData.LABEL),
-        weight.as(LabeledData.WEIGHT)));
-    if (foldColumn != null) out.add(Columns.of(foldColumn).cast(DataTypes.DoubleType).as(LabeledData.USER_FOLD));
-    if (groupColumn != null) out.add(Columns.of(groupColumn).as(LabeledData.USER_GROUP));
-    Dataset<Row> frame = pipeline.transform(raw).select(out.toArray(new Column[0]));
-    return new LabeledData(frame, names, numClasses, rows, where, d.label(), pipeline, dropped);
   }
 
   /** Labels must be the class indices 0..K−1, each present, 2 ≤ K ≤ 1000. */

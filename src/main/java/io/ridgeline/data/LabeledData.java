@@ -15,9 +15,10 @@ import org.apache.spark.sql.Row;
  * @param pipeline    the stages that made {@code features} from the original columns (null for a frame
  *                    built by hand), for the saved model
  * @param droppedRows rows dropped for a null, NaN or infinite numeric value ({@code data.missing: drop})
+ * @param source      the parsed source columns {@code frame} is made from, cached (a text source), or null
  */
 public record LabeledData(Dataset<Row> frame, List<String> featureNames, int numClasses, long rows, String path,
-    String labelColumn, FeaturePipeline pipeline, long droppedRows) {
+    String labelColumn, FeaturePipeline pipeline, long droppedRows, Dataset<Row> source) {
 
   public static final String FEATURES = "features";
   public static final String LABEL = "label";
@@ -28,7 +29,12 @@ public record LabeledData(Dataset<Row> frame, List<String> featureNames, int num
   /** Data assembled elsewhere (tests, benchmarks): no feature stages, nothing dropped. */
   public LabeledData(Dataset<Row> frame, List<String> featureNames, int numClasses, long rows, String path,
       String labelColumn) {
-    this(frame, featureNames, numClasses, rows, path, labelColumn, null, 0);
+    this(frame, featureNames, numClasses, rows, path, labelColumn, null, 0, null);
+  }
+
+  /** Drops the cached source columns (once the rows made from them are cached themselves). */
+  public void release() {
+    if (source != null) source.unpersist();
   }
 
   public int numFeatures() {

@@ -139,7 +139,7 @@ public final class SweepJob {
     FoldedData folded = FoldPlan.assign(spark, data, spec.cv(), spec.run().partitions());
     try {
       checkFoldWeights(folded);
-      int points = spec.model().family() == Family.MLP ? Grid.named(spec.sweep().mlp()).size()
+      int points = spec.model().family() == Family.MLP ? Grid.mlp(spec.sweep()).size()
           : spec.sweep().alphas().size()
               * (spec.sweep().lambdaValues() != null ? spec.sweep().lambdaValues().size() : spec.sweep().pathCount());
       return describe(folded) + "\ngrid: " + points + " points × " + folded.folds() + " folds = "
@@ -535,7 +535,7 @@ public final class SweepJob {
   }
 
   private List<GridPoint> buildGrid(FoldedData folded) {
-    if (spec.model().family() == Family.MLP) return Grid.named(spec.sweep().mlp());
+    if (spec.model().family() == Family.MLP) return Grid.mlp(spec.sweep());
     if (spec.sweep().lambdaValues() != null) return Grid.build(spec.sweep(), alpha -> Double.NaN);
     spark.sparkContext().setJobDescription("λ_max: feature and label moments");
     LabeledData data = folded.source();

@@ -1,6 +1,8 @@
 package io.ridgeline.mlp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.ridgeline.config.MlpAxis;
 import io.ridgeline.config.Names;
 import io.ridgeline.config.SweepSpec;
 import io.ridgeline.config.SweepSpec.ModelSpec;
@@ -50,25 +52,81 @@ public final class MlpTrainer implements Trainer {
     List<String> problems = new ArrayList<>();
     MlpEstimator probe = new MlpEstimator();
     spec.model().mlp().forEach((name, v) -> check(probe, "model.mlp." + name, name, v, problems));
-    spec.sweep().mlp().forEach((name, values) -> {
-      if (values.isEmpty()) problems.add("sweep.mlp." + name + ": expected at least one value");
-      for (JsonNode v : values) check(probe, "sweep.mlp." + name, name, v, problems);
+    spec.sweep().mlp().forEach((name, axis) -> {
+      String key = "sweep.mlp." + name;
+      if (axis instanceof MlpAxis.Values list) {
+        if (list.values().isEmpty()) problems.add(key + ": expected at least one value");
+        for (JsonNode v : list.values()) check(probe, key, name, v, problems);
+      } else if (axis instanceof MlpAxis.Choice choice) {
+        for (JsonNode v : choice.values()) check(probe, key, name, v, problems);
+      } else if (known(probe, key, name, problems)) {
+        checkRange(probe, key, name, axis, problems);
+      }
     });
     return problems;
   }
 
   private static void check(MlpEstimator probe, String key, String name, JsonNode v, List<String> problems) {
+    if (!known(probe, key, name, problems)) return;
+    try {
+      set(probe, name, v);
+    } catch (IllegalArgumentException e) {
+      problems.add(key + " = " + v + ": " + e.getMessage());
+    }
+  }
+
+  /** Whether {@code name} is an estimator parameter a config may set; a problem naming the key if not. */
+  private static boolean known(MlpEstimator probe, String key, String name, List<String> problems) {
     if (RESERVED.contains(name)) {
       problems.add(key + ": set by Ridgeline" + (name.equals("task") ? " (use model.task)" : ""));
-    } else if (!probe.hasParam(name)) {
+      return false;
+    }
+    if (!probe.hasParam(name)) {
       List<String> names = Arrays.stream(probe.params()).map(Param::name).filter(n -> !RESERVED.contains(n)).toList();
       problems.add(key + ": unknown MLP parameter"
           + Names.nearest(names, name).map(n -> " (did you mean '" + n + "'?)").orElse(""));
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * A range suits a parameter when it draws the parameter's kind of number (real for a DoubleParam, whole
+   * for an Int/LongParam) and both of its bounds pass the parameter's validator (the validators are
+   * intervals, so every value between them does too).
+   */
+  private static void checkRange(MlpEstimator probe, String key, String name, MlpAxis axis, List<String> problems) {
+    Param<?> p = probe.getParam(name);
+    boolean whole = p instanceof IntParam || p instanceof LongParam;
+    boolean real = p instanceof DoubleParam;
+    String at = key + " = " + axis.describe() + ": ";
+    double low;
+    double high;
+    if (axis instanceof MlpAxis.IntUniform i) {
+      if (!whole) {
+        problems.add(at + "intUniform draws whole numbers, but " + name + " takes "
+            + (real ? "real numbers (use uniform or logUniform)" : "no number (use choice)"));
+        return;
+      }
+      low = i.low();
+      high = i.high();
     } else {
+      String kind = axis instanceof MlpAxis.Uniform ? "uniform" : "logUniform";
+      if (!real) {
+        problems.add(at + kind + " draws real numbers, but " + name + " takes "
+            + (whole ? "whole numbers (use intUniform)" : "no number (use choice)"));
+        return;
+      }
+      low = axis instanceof MlpAxis.Uniform u ? u.low() : ((MlpAxis.LogUniform) axis).low();
+      high = axis instanceof MlpAxis.Uniform u ? u.high() : ((MlpAxis.LogUniform) axis).high();
+    }
+    for (double bound : new double[] {low, high}) {
+      JsonNode v = whole ? JsonNodeFactory.instance.numberNode((long) bound) : JsonNodeFactory.instance.numberNode(bound);
       try {
         set(probe, name, v);
       } catch (IllegalArgumentException e) {
-        problems.add(key + " = " + v + ": " + e.getMessage());
+        problems.add(at + MlpAxis.number(bound) + " is not a valid " + name + " (" + p.doc() + ")");
+        return;
       }
     }
   }

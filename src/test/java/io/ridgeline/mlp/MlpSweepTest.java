@@ -137,6 +137,29 @@ class MlpSweepTest {
     assertTrue(p.stream().anyMatch(x -> x.startsWith("sweep.mlp.hiddenLayers = [0]: ")), p.toString());
   }
 
+  /**
+   * A range must draw the parameter's kind of number, and both of its bounds must pass the parameter's
+   * validator: one line per parameter, naming its key, before any data is read.
+   */
+  @Test
+  void rangesAreCheckedAgainstTheEstimatorBeforeAnyData() {
+    SweepSpec spec = Samples.spec(WINE_MLP, "sweep.search=random", "sweep.samples=4",
+        "sweep.mlp.dropout={uniform: [0.2, 1]}", "sweep.mlp.batchSize={uniform: [16, 64]}",
+        "sweep.mlp.maxEpochs={intUniform: [0, 5]}", "sweep.mlp.l2={intUniform: [0, 2]}",
+        "sweep.mlp.activation={uniform: [0, 1]}", "sweep.mlp.optimizer={choice: [adam, rmsprop]}",
+        "sweep.mlp.learningRate={logUniform: [0.0001, 0.1]}", "sweep.mlp.dropuot={uniform: [0, 0.5]}",
+        "data.path=target/never-read.csv");
+    List<String> p = assertThrows(ConfigException.class, () -> new SweepJob(spark, spec, QUIET).run("bad")).problems();
+    assertEquals(List.of(
+        "sweep.mlp.activation = {uniform: [0, 1]}: uniform draws real numbers, but activation takes no number (use choice)",
+        "sweep.mlp.batchSize = {uniform: [16, 64]}: uniform draws real numbers, but batchSize takes whole numbers (use intUniform)",
+        "sweep.mlp.dropout = {uniform: [0.2, 1]}: 1 is not a valid dropout (dropout rate of every hidden layer, in [0, 1))",
+        "sweep.mlp.dropuot: unknown MLP parameter (did you mean 'dropout'?)",
+        "sweep.mlp.l2 = {intUniform: [0, 2]}: intUniform draws whole numbers, but l2 takes real numbers (use uniform or logUniform)",
+        "sweep.mlp.maxEpochs = {intUniform: [0, 5]}: 0 is not a valid maxEpochs (passes over the training rows (≥ 1))",
+        "sweep.mlp.optimizer = \"rmsprop\": not a valid value for optimizer"), p);
+  }
+
   @Test
   void elasticNetKeysAndOneSeAreRefusedForMlp() {
     List<String> p = assertThrows(ConfigException.class,

@@ -237,6 +237,22 @@ public final class MlpEstimator extends Predictor<Vector, MlpEstimator, MlpModel
         (Long) getOrDefault(seed), dbl(bnMomentum), bool(bnPopulationStats));
   }
 
+  /** Where the next fit starts (null: afresh) and how many epochs it ends after (0: maxEpochs). */
+  private transient TrainState from;
+  private transient int epochs;
+
+  /**
+   * Makes the next {@code fit} go on from {@code state} (a state an earlier fit of the same data and
+   * params ended in; null: start afresh) and stop after {@code epochs} epochs of the {@code maxEpochs}
+   * schedule; the model's {@link MlpModel#trainState} is where it stopped. Not a Param: where a fit
+   * starts, not how it trains.
+   */
+  public MlpEstimator continueFrom(TrainState state, int epochs) {
+    this.from = state;
+    this.epochs = epochs;
+    return this;
+  }
+
   @Override
   public MlpModel train(Dataset<?> dataset) {
     boolean classification = "classification".equals(value(task));
@@ -316,8 +332,12 @@ public final class MlpEstimator extends Predictor<Vector, MlpEstimator, MlpModel
       }
       Network net = new Network(sizes, Network.Activation.of(value(activation)), bool(batchNorm), rates,
           classification, classification ? dbl(labelSmoothing) : 0.0);
-      Trainer.Fit fit = Trainer.fit(new Trainer.SparkEngine(shards), net, cfg, counts[0], counts[1] > 0);
-      return new MlpModel(uid(), net, fit, std);
+      TrainState state = from != null ? from : Trainer.start(net, cfg);
+      Trainer.Fit fit = Trainer.train(new Trainer.SparkEngine(shards), net, cfg, counts[0], counts[1] > 0, state,
+          epochs > 0 ? epochs : cfg.maxEpochs());
+      MlpModel model = new MlpModel(uid(), net, fit, std);
+      model.trainState(state);
+      return model;
     } finally {
       shards.unpersist(false);
     }

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.ridgeline.config.MlpAxis;
 import io.ridgeline.config.Names;
+import io.ridgeline.config.Search;
 import io.ridgeline.config.SweepSpec;
 import io.ridgeline.config.SweepSpec.ModelSpec;
 import io.ridgeline.cv.Predictor;
 import io.ridgeline.data.LabeledData;
+import io.ridgeline.cv.FoldedData;
+import io.ridgeline.sweep.EpochTrainer;
 import io.ridgeline.sweep.FittedModel;
+import io.ridgeline.sweep.Halving;
 import io.ridgeline.sweep.GridPoint;
 import io.ridgeline.sweep.Trainer;
 import java.io.IOException;
@@ -34,17 +38,62 @@ import org.apache.spark.sql.Row;
  * {@code model.mlp.<param>}, the grid point's from {@code sweep.mlp.<param>}; names are the estimator's
  * own parameter names and values are checked by its own validators.
  */
-public final class MlpTrainer implements Trainer {
+public final class MlpTrainer implements Trainer, EpochTrainer {
   /** Parameters Ridgeline sets itself. */
   private static final Set<String> RESERVED = Set.of(
       "featuresCol", "labelCol", "weightCol", "predictionCol", "probabilityCol", "task");
 
   private final ModelSpec spec;
   private final long seed;
+  /** The schedule's horizon when > 0 (successive halving's last budget); else each point's maxEpochs. */
+  private final int horizon;
 
   public MlpTrainer(ModelSpec spec, long seed) {
+    this(spec, seed, 0);
+  }
+
+  /** @param horizon maxEpochs for every fit (successive halving's last budget), or 0 for the configured one */
+  public MlpTrainer(ModelSpec spec, long seed, int horizon) {
     this.spec = spec;
     this.seed = seed;
+    this.horizon = horizon;
+  }
+
+  /**
+   * Successive halving's rungs for this config: {@code sweep.halving} with its defaults — maxEpochs the
+   * estimator's ({@code model.mlp.maxEpochs}, else 50), minEpochs max(1, ⌊maxEpochs/η²⌋), three rungs
+   * or fewer.
+   */
+  public static Halving halving(SweepSpec spec) {
+    SweepSpec.HalvingSpec h = spec.sweep().halving();
+    int max = h.maxEpochs() > 0 ? h.maxEpochs() : configured(spec.model()).trainConfig().maxEpochs();
+    int min = h.minEpochs() > 0 ? h.minEpochs() : Math.max(1, max / (h.eta() * h.eta()));
+    return Halving.of(h.eta(), min, max);
+  }
+
+  /** An estimator with the fixed parameters of {@code model.mlp} (already checked). */
+  private static MlpEstimator configured(ModelSpec spec) {
+    MlpEstimator e = new MlpEstimator();
+    spec.mlp().forEach((name, v) -> set(e, name, v));
+    return e;
+  }
+
+  /** How successive halving's epochs fit the estimator's: one problem per clash, naming the key. */
+  private static void checkHalving(SweepSpec spec, List<String> problems) {
+    SweepSpec.HalvingSpec h = spec.sweep().halving();
+    if (spec.sweep().mlp().containsKey("maxEpochs")) {
+      problems.add("sweep.mlp.maxEpochs: halving sets the epochs (sweep.halving.minEpochs and maxEpochs), "
+          + "so they are not swept");
+      return;
+    }
+    int configured = configured(spec.model()).trainConfig().maxEpochs();
+    if (h.maxEpochs() > 0 && spec.model().mlp().containsKey("maxEpochs") && h.maxEpochs() != configured) {
+      problems.add("sweep.halving.maxEpochs: " + h.maxEpochs() + " differs from model.mlp.maxEpochs " + configured
+          + ": give one of them");
+    } else if (h.minEpochs() > (h.maxEpochs() > 0 ? h.maxEpochs() : configured)) {
+      problems.add("sweep.halving.minEpochs: " + h.minEpochs() + " is more than maxEpochs " + configured + " ("
+          + (spec.model().mlp().containsKey("maxEpochs") ? "model.mlp.maxEpochs" : "the estimator's default") + ")");
+    }
   }
 
   /** Every problem with {@code model.mlp.*} and {@code sweep.mlp.*}, each naming its key and value. */
@@ -63,6 +112,7 @@ public final class MlpTrainer implements Trainer {
         checkRange(probe, key, name, axis, problems);
       }
     });
+    if (problems.isEmpty() && spec.sweep().search() == Search.HALVING) checkHalving(spec, problems);
     return problems;
   }
 
@@ -133,6 +183,24 @@ public final class MlpTrainer implements Trainer {
 
   @Override
   public FittedModel fit(Dataset<Row> rows, GridPoint point) {
+    return new Fit(estimator(point).fit(rows));
+  }
+
+  /** A fit that stops after {@code epochs} epochs of the horizon, going on from {@code from} (null: afresh). */
+  @Override
+  public Stage fit(FoldedData folded, int held, GridPoint point, int epochs, byte[] from) {
+    MlpEstimator e = estimator(point).continueFrom(from == null ? null : TrainState.fromBytes(from), epochs);
+    MlpModel m = e.fit(folded.training(held));
+    return new Stage(new Fit(m), m.trainState().toBytes());
+  }
+
+  /** The most epochs a fit of the point runs: its maxEpochs (the horizon, under halving). */
+  public int maxEpochs(GridPoint point) {
+    return estimator(point).trainConfig().maxEpochs();
+  }
+
+  /** The estimator for a grid point: task, standardization, seed, fixed and point parameters, horizon. */
+  private MlpEstimator estimator(GridPoint point) {
     MlpEstimator e = new MlpEstimator()
         .setTask(spec.classification() ? "classification" : "regression")
         .setStandardize(spec.standardize())
@@ -142,7 +210,8 @@ public final class MlpTrainer implements Trainer {
     e.setWeightCol(LabeledData.WEIGHT);
     spec.mlp().forEach((name, v) -> set(e, name, v));
     point.params().forEach((name, text) -> set(e, name, parse(text)));
-    return new Fit(e.fit(rows));
+    if (horizon > 0) e.setMaxEpochs(horizon);
+    return e;
   }
 
   /** Sets a parameter from JSON, converting to the parameter's type; the estimator validates the value. */

@@ -213,8 +213,12 @@ public final class Figures {
   static Figure foldSpread(RunTables t) {
     Row chosen = t.refit();
     int point = chosen == null ? -1 : chosen.getAs("point");
-    List<Row> folds = t.trials().stream().filter(r -> r.<Integer>getAs("point") == point)
-        .sorted(Comparator.comparingInt((Row r) -> r.getAs("fold"))).toList();
+    // Each fold at the last rung the point reached (one trial per fold outside successive halving).
+    Map<Integer, Row> byFold = new TreeMap<>();
+    for (Row r : t.trials()) {
+      if (r.<Integer>getAs("point") == point) byFold.merge(r.<Integer>getAs("fold"), r, (a, b) -> rung(b) > rung(a) ? b : a);
+    }
+    List<Row> folds = new ArrayList<>(byFold.values());
     List<String> names = folds.stream().map(r -> "fold " + (r.<Integer>getAs("fold") + 1)).toList();
     List<Double> values = folds.stream().map(r -> value(r, t.metric())).toList();
     CategoryChart chart = category("CV " + t.metric() + " by fold at the chosen point", "fold", t.metric());
@@ -333,6 +337,12 @@ public final class Figures {
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setLegendVisible(false);
     return chart;
+  }
+
+  /** A trial's or summary row's halving rung; 0 outside halving (and in tables from before rungs). */
+  static int rung(Row r) {
+    int i = java.util.Arrays.asList(r.schema().fieldNames()).indexOf("rung");
+    return i < 0 || r.isNullAt(i) ? 0 : r.getInt(i);
   }
 
   static double value(Row r, String column) {

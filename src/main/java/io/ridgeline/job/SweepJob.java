@@ -332,7 +332,12 @@ public final class SweepJob {
             + " candidates"));
 
     times.end(GRID);
-    List<TrialResult> results = engine.crossValidate(folded, grid);
+    List<TrialResult> results;
+    try {
+      results = engine.crossValidate(folded, grid);
+    } finally {
+      if (mlpTrainer != null) mlpTrainer.release();   // the folds' stacked training sets
+    }
     times.end(CROSS_VALIDATION);
     times.scoring(runner.scoringSeconds());
     if (checkpoints.reusedUnits() > 0) {

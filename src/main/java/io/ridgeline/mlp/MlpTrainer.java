@@ -15,7 +15,11 @@ import io.ridgeline.sweep.FittedModel;
 import io.ridgeline.sweep.Halving;
 import io.ridgeline.sweep.GridPoint;
 import io.ridgeline.sweep.Trainer;
+import io.ridgeline.sweep.SweepRunner;
 import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.apache.spark.ml.Transformer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +51,8 @@ public final class MlpTrainer implements Trainer, EpochTrainer {
   private final long seed;
   /** The schedule's horizon when > 0 (successive halving's last budget); else each point's maxEpochs. */
   private final int horizon;
+  /** Stacked training sets by what stacks them (see {@link #stacked}). */
+  private final ConcurrentHashMap<List<Object>, FutureTask<StackedRows>> stacks = new ConcurrentHashMap<>();
 
   public MlpTrainer(ModelSpec spec, long seed) {
     this(spec, seed, 0);
@@ -186,12 +192,62 @@ public final class MlpTrainer implements Trainer, EpochTrainer {
     return new Fit(estimator(point).fit(rows));
   }
 
+  /** A fold's trial: on the fold's training rows as stacked once for every fit that stacks them alike. */
+  @Override
+  public FittedModel fit(FoldedData folded, int held, GridPoint point, SweepRunner runner) {
+    if (held == folded.folds()) return fit(folded.frame(), point);
+    MlpEstimator e = estimator(point);
+    return new Fit(e.fit(stacked(e, folded, held)));
+  }
+
   /** A fit that stops after {@code epochs} epochs of the horizon, going on from {@code from} (null: afresh). */
   @Override
   public Stage fit(FoldedData folded, int held, GridPoint point, int epochs, byte[] from) {
     MlpEstimator e = estimator(point).continueFrom(from == null ? null : TrainState.fromBytes(from), epochs);
-    MlpModel m = e.fit(folded.training(held));
+    MlpModel m = e.fit(stacked(e, folded, held));
     return new Stage(new Fit(m), m.trainState().toBytes());
+  }
+
+  /**
+   * The training rows of fold {@code held} as {@code e} stacks them: stacked by the first fit that needs
+   * them and shared by every later fit whose estimator stacks alike (same fold, standardization,
+   * validation split and seed), until {@link #release}. Cross-validation then reads and stacks each
+   * fold's rows once, not once per point and rung; it holds up to k stacked training sets meanwhile
+   * (cached MEMORY_AND_DISK).
+   */
+  private StackedRows stacked(MlpEstimator e, FoldedData folded, int held) {
+    List<Object> key = new ArrayList<>(e.stackingKey());
+    key.add(held);
+    FutureTask<StackedRows> task = new FutureTask<>(() -> {
+      StackedRows rows = e.stack(folded.training(held));
+      rows.shards.count();   // stacked now, once, rather than by whichever fits start first
+      return rows;
+    });
+    FutureTask<StackedRows> earlier = stacks.putIfAbsent(key, task);
+    FutureTask<StackedRows> mine = earlier == null ? task : earlier;
+    mine.run();   // a no-op when another thread ran it
+    try {
+      return mine.get();
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stacking fold " + (held + 1), ex);
+    } catch (ExecutionException ex) {
+      stacks.remove(key, mine);
+      throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex.getCause());
+    }
+  }
+
+  /** Releases every stacked training set (after cross-validation). */
+  public void release() {
+    for (FutureTask<StackedRows> t : stacks.values()) {
+      if (!t.isDone()) continue;
+      try {
+        t.get().close();
+      } catch (InterruptedException | ExecutionException ex) {
+        // nothing stacked, nothing to release
+      }
+    }
+    stacks.clear();
   }
 
   /** The most epochs a fit of the point runs: its maxEpochs (the horizon, under halving). */

@@ -1,6 +1,7 @@
 package io.ridgeline.sweep;
 
 import io.ridgeline.config.Metric;
+import io.ridgeline.cv.FoldStatistics;
 import io.ridgeline.cv.FoldedData;
 import io.ridgeline.cv.Scorer;
 import java.util.ArrayList;
@@ -82,14 +83,12 @@ public final class HalvingEngine implements Engine {
 
   /** The candidates that go on from rung r, by their mean metric over the folds; says so in the log. */
   private List<GridPoint> keep(List<GridPoint> candidates, List<TrialResult> trials, int r) {
-    Map<Integer, double[]> sums = new LinkedHashMap<>();
-    for (TrialResult t : trials) {
-      double[] s = sums.computeIfAbsent(t.point().id(), id -> new double[2]);
-      s[0] += t.metrics().get(metric);
-      s[1]++;
-    }
+    // The mean over the folds as the summary takes it (FoldStatistics: folds with an undefined metric left out).
+    int k = trials.stream().mapToInt(TrialResult::fold).max().orElse(-1) + 1;
+    Map<Integer, double[]> values = new LinkedHashMap<>();
+    for (TrialResult t : trials) values.computeIfAbsent(t.point().id(), id -> new double[k])[t.fold()] = t.metrics().get(metric);
     Map<Integer, Double> means = new LinkedHashMap<>();
-    sums.forEach((id, s) -> means.put(id, s[0] / s[1]));
+    values.forEach((id, v) -> means.put(id, FoldStatistics.of(v).mean()));
     List<Integer> ids = halving.keep(means, metric);
     List<GridPoint> kept = candidates.stream().filter(p -> ids.contains(p.id())).toList();
     double cut = kept.stream().mapToDouble(p -> means.get(p.id()))

@@ -1,6 +1,7 @@
 package io.ridgeline.mlp;
 
 import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ridgeline.Samples;
 import io.ridgeline.TestSpark;
 import io.ridgeline.config.ConfigException;
+import io.ridgeline.config.Metric;
+import io.ridgeline.cv.FoldPlan;
+import io.ridgeline.cv.FoldedData;
+import io.ridgeline.cv.Scorer;
+import io.ridgeline.data.DatasetLoader;
+import io.ridgeline.sweep.FittedModel;
+import io.ridgeline.sweep.GridPoint;
+import java.util.EnumMap;
 import io.ridgeline.config.SweepSpec;
 import io.ridgeline.job.SweepJob;
 import io.ridgeline.report.Tables;
@@ -29,7 +38,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import io.ridgeline.page.Figure;
+import io.ridgeline.page.Figures;
+import io.ridgeline.page.RunTables;
+import io.ridgeline.report.ReportPrinter;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,12 +94,21 @@ class HalvingSweepTest {
     return new PrintStream(bytes, true, StandardCharsets.UTF_8);
   }
 
-  @Test
-  void rungsKeepTheBestThirdAndTheSelectionIsMadeOnTheLast() throws IOException {
-    Path out = TestSpark.tempDir("halving");
+  /** One halving run (9 points, rungs of 1, 3, 9 epochs, 3 folds) shared by the tests that read it. */
+  private static Path out;
+  private static SweepJob.Outcome outcome;
+  private static String logText;
+
+  @BeforeAll
+  static void halvingRun() throws IOException {
+    out = TestSpark.tempDir("halving");
     ByteArrayOutputStream text = new ByteArrayOutputStream();
-    SweepJob.Outcome o = new SweepJob(spark, Samples.spec(WINE_HALVING, "run.output=" + out), log(text)).run("h");
-    String logText = text.toString(StandardCharsets.UTF_8);
+    outcome = new SweepJob(spark, Samples.spec(WINE_HALVING, "run.output=" + out), log(text)).run("h");
+    logText = text.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void rungsKeepTheBestThirdAndTheSelectionIsMadeOnTheLast() {
     assertTrue(logText.contains("successive halving, η = 3: 1, 3, 9 epochs for 9, 3, 1 candidates"), logText);
     assertTrue(logText.contains("halving: rung 1/3 (1 epochs): 3 of 9 candidates go on to 3 epochs"), logText);
 
@@ -103,7 +130,7 @@ class HalvingSweepTest {
     // The selection is the last rung's point, at its mean over the folds of that rung.
     Row selected = table(out, Tables.SELECTION).get(0);
     assertEquals(finalist, (int) selected.getAs("point"));
-    assertEquals(finalist, o.refitPoint().id());
+    assertEquals(finalist, outcome.refitPoint().id());
     assertEquals(means(trials, 2).get(finalist), selected.getAs("mean"), 1e-15);
 
     // Every point's summary is at the last rung it reached.
@@ -142,8 +169,6 @@ class HalvingSweepTest {
    */
   @Test
   void theFinalistsWarmStartedRungEqualsAFreshFitOfTheFullBudget() throws IOException {
-    Path out = TestSpark.tempDir("halving-warm");
-    new SweepJob(spark, Samples.spec(WINE_HALVING, "run.output=" + out), log(new ByteArrayOutputStream())).run("h");
     List<Row> last = table(out, Tables.TRIALS).stream().filter(t -> rung(t) == 2)
         .sorted(Comparator.comparingInt((Row t) -> t.getAs("fold"))).toList();
     scala.collection.Map<String, String> params = last.get(0).getAs("params");
@@ -162,6 +187,64 @@ class HalvingSweepTest {
         assertEquals((double) fresh.get(f).getAs(m), (double) last.get(f).getAs(m), 0.0, "fold " + f + " " + m);
       }
     }
+    // Both sweeps fit on each fold's rows as stacked once for all its fits; a fit that stacks its own
+    // rows (the estimator's plain fit) gives the same model: the same metrics on fold 1, bit for bit.
+    FoldedData folded = FoldPlan.assign(spark, DatasetLoader.load(spark, grid), grid.cv(), grid.run().partitions());
+    try {
+      GridPoint point = GridPoint.named(0, Map.of("learningRate", params.apply("learningRate"), "dropout",
+          params.apply("dropout")));
+      FittedModel own = new MlpTrainer(grid.model(), grid.cv().seed()).fit(folded.training(0), point);
+      EnumMap<Metric, Double> metrics = Scorer.score(folded.validation(0), List.of(own.predictor())).get(0);
+      assertEquals((double) fresh.get(0).getAs("accuracy"), metrics.get(Metric.ACCURACY), 0.0);
+      assertEquals((double) fresh.get(0).getAs("logloss"), metrics.get(Metric.LOGLOSS), 0.0);
+    } finally {
+      folded.release();
+    }
+  }
+
+  /**
+   * The run page draws every candidate's mean accuracy at each rung it reached (a line ending at the rung
+   * it stopped at), the grid effects at the first rung and the fold spread at the chosen point's last
+   * rung; the page and the {@code report} command show the rung table and the epochs spent.
+   */
+  @Test
+  void thePageAndTheReportShowTheRungs() throws IOException {
+    RunTables t = RunTables.read(spark, out.toString(), "h");
+    List<Figure> figures = Figures.of(t);
+    int chosen = t.refit().getAs("point");
+    assertEquals(List.of("halving.svg", "loss-point-" + chosen + ".svg", "grid-dropout.svg", "grid-learningRate.svg",
+        "folds.svg", "fold-sizes.svg"), figures.stream().map(Figure::file).toList());
+    List<Row> trials = table(out, Tables.TRIALS);
+    Map<Integer, XYSeries> lines = new HashMap<>();
+    ((XYChart) figures.get(0).chart()).getSeriesMap().values().forEach(s -> lines.put(Integer.parseInt(
+        s.getName().split(" ")[1]), s));
+    assertEquals(9, lines.size(), "a line per candidate");
+    assertEquals("point " + chosen + " (chosen)", lines.get(chosen).getName());
+    double[] budgets = {1, 3, 9};
+    for (int p = 0; p < 9; p++) {
+      int reached = 0;
+      while (reached < 2 && means(trials, reached + 1).containsKey(p)) reached++;
+      XYSeries line = lines.get(p);
+      assertArrayEquals(Arrays.copyOf(budgets, reached + 1), line.getXData(), 0.0, "point " + p + " ends at its rung");
+      for (int r = 0; r <= reached; r++) assertEquals(means(trials, r).get(p), line.getYData()[r], 1e-15);
+      assertEquals(reached == 2, line.isShowInLegend(), "the last rung's candidates are named");
+    }
+    XYSeries effects = ((XYChart) figures.get(2).chart()).getSeriesMap().get("points");
+    for (int p = 0; p < 9; p++) assertEquals(means(trials, 0).get(p), effects.getYData()[p], 1e-15, "rung 1's means");
+    List<Number> folds = new ArrayList<>(((CategoryChart) figures.get(4).chart()).getSeriesMap().get("accuracy")
+        .getYData());
+    List<Double> lastRung = trials.stream().filter(r -> rung(r) == 2)
+        .sorted(Comparator.comparingInt((Row r) -> r.getAs("fold"))).map(r -> r.<Double>getAs("accuracy")).toList();
+    assertEquals(lastRung, folds.stream().map(Number::doubleValue).toList(), "the fold spread at the chosen point's last rung");
+
+    String page = Files.readString(out.resolve("html/h/index.html"));
+    assertTrue(page.contains("<h2>Successive halving</h2>"), "rung table on the page");
+    assertTrue(page.contains("63 epochs over every (point, fold), 26 % of the full grid's 243"), "epochs on the page");
+    String report = ReportPrinter.render(spark, out.toString(), "h");
+    assertTrue(report.contains("successive halving (63 epochs over every (point, fold), 26 % of the full grid's 243)"),
+        report);
+    assertTrue(report.lines().anyMatch(l -> l.trim().matches("1\\s+1\\s+9\\s+3\\s+\\S+\\s+\\S+")), report);
+    assertTrue(report.lines().anyMatch(l -> l.trim().matches("3\\s+9\\s+1\\s+\\S+")), report);
   }
 
   /**
@@ -172,12 +255,12 @@ class HalvingSweepTest {
    */
   @Test
   void aHalvingRunKilledMidRungResumesFromItsRecordedUnits() throws IOException {
-    Path out = TestSpark.tempDir("halving-resume");
-    SweepSpec spec = Samples.spec(WINE_HALVING, "run.output=" + out);
-    Path blocker = Files.writeString(out.resolve("models"), "in the way\n");
+    Path killed = TestSpark.tempDir("halving-resume");
+    SweepSpec spec = Samples.spec(WINE_HALVING, "run.output=" + killed);
+    Path blocker = Files.writeString(killed.resolve("models"), "in the way\n");
     assertThrows(Exception.class, () -> new SweepJob(spark, spec, log(new ByteArrayOutputStream())).run("k"));
-    Path units = out.resolve("_staging/k/units");
-    Path states = out.resolve("_staging/k/states");
+    Path units = killed.resolve("_staging/k/units");
+    Path states = killed.resolve("_staging/k/states");
     List<Path> rung1;
     List<Path> rung2;
     try (var files = Files.list(units)) {
@@ -209,7 +292,7 @@ class HalvingSweepTest {
     assertEquals(2 + 3, text.lines().filter(l -> l.contains("] ") && l.contains(" · rung ")).count(),
         "progress lines for the five computed units only:\n" + text);
 
-    List<Row> trials = table(out, Tables.TRIALS);
+    List<Row> trials = table(killed, Tables.TRIALS);
     assertEquals(39, trials.size());
     for (JsonNode before : recorded.values()) {
       Row now = trials.stream().filter(t -> rung(t) == before.get("rung").asInt()

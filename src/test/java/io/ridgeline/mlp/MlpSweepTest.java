@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -135,6 +136,28 @@ class MlpSweepTest {
     assertTrue(p.contains("model.mlp.labelCol: set by Ridgeline"), p.toString());
     assertTrue(p.stream().anyMatch(x -> x.startsWith("model.mlp.optimizer = \"rmsprop\": ")), p.toString());
     assertTrue(p.stream().anyMatch(x -> x.startsWith("sweep.mlp.hiddenLayers = [0]: ")), p.toString());
+  }
+
+  /** Random search trains exactly the points the seeded sampler draws, and says what it cost. */
+  @Test
+  void randomSearchTrainsTheDrawnPoints() throws IOException {
+    Path out = TestSpark.tempDir("mlp-random");
+    SweepSpec spec = Samples.spec(WINE_MLP, "sweep.search=random", "sweep.samples=3", "sweep.seed=5",
+        "sweep.mlp.dropout={uniform: [0, 0.5]}", "sweep.mlp.learningRate={logUniform: [0.003, 0.03]}",
+        "model.mlp.maxEpochs=2", "cv.folds=2", "cv.metric=accuracy", "run.output=" + out);
+    new SweepJob(spark, spec, QUIET).run("random");
+    List<io.ridgeline.sweep.GridPoint> drawn = io.ridgeline.sweep.Sampler.draw(spec.sweep().mlp(), 3, 5);
+    List<Row> trials = table(out, Tables.TRIALS).collectAsList();
+    assertEquals(3 * 2, trials.size());
+    for (Row t : trials) {
+      Map<String, String> params = t.getJavaMap(t.fieldIndex("params"));
+      assertEquals(drawn.get(t.<Integer>getAs("point")).params(), params);
+      assertTrue(t.isNullAt(t.fieldIndex("rung")), "no rungs outside halving");
+    }
+    Row run = table(out, Tables.RUNS).first();
+    assertEquals("random", run.getAs("search"));
+    assertEquals(3L * 2 * 2, (long) run.getAs("epochs_spent"));
+    assertEquals(3L * 2 * 2, (long) run.getAs("epochs_full_grid"));
   }
 
   /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ridgeline.config.SweepSpec.CvSpec;
 import io.ridgeline.config.SweepSpec.DataSpec;
 import io.ridgeline.config.SweepSpec.GridSpec;
+import io.ridgeline.config.SweepSpec.HalvingSpec;
 import io.ridgeline.config.SweepSpec.ModelSpec;
 import io.ridgeline.config.SweepSpec.ReportSpec;
 import io.ridgeline.config.SweepSpec.RunSpec;
@@ -89,7 +90,8 @@ public final class ConfigLoader {
         continue;
       }
       flat.keySet().removeIf(k -> k.equals(key) || k.startsWith(key + "."));
-      if (value != null && !value.isNull() && !value.isMissingNode()) flat.put(key, value);
+      // A mapping value ({uniform: [0, 0.5]}, {count: 7}) lands as the file's would: flattened below the key.
+      if (value != null && !value.isNull() && !value.isMissingNode()) flatten(key, value, flat);
       effective.append("\n# --set ").append(override);
     }
     if (!problems.isEmpty()) throw new ConfigException(source, problems);
@@ -98,7 +100,8 @@ public final class ConfigLoader {
   }
 
   private static void flatten(String prefix, JsonNode node, Map<String, JsonNode> out) {
-    if (node.isObject()) {
+    // An empty mapping under sweep.mlp stays a value, so that its key is refused rather than dropped.
+    if (node.isObject() && !(node.isEmpty() && prefix.startsWith("sweep.mlp."))) {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
@@ -155,14 +158,8 @@ public final class ConfigLoader {
     }
     boolean classification = family == Family.LOGISTIC || (family == Family.MLP && task.equals("classification"));
     Map<String, JsonNode> mlpFixed = f.under("model.mlp");
-    Map<String, List<JsonNode>> mlpGrid = new java.util.TreeMap<>();
-    f.under("sweep.mlp").forEach((param, v) -> {
-      List<JsonNode> values = new ArrayList<>();
-      if (v.isArray()) v.forEach(values::add);
-      else values.add(v);
-      mlpGrid.put(param, values);
-    });
-    if (family != null && family != Family.MLP && (!mlpFixed.isEmpty() || !mlpGrid.isEmpty())) {
+    Map<String, MlpAxis> mlpAxes = MlpAxes.read(f);
+    if (family != null && family != Family.MLP && (!mlpFixed.isEmpty() || !mlpAxes.isEmpty())) {
       f.problem(mlpFixed.isEmpty() ? "sweep.mlp" : "model.mlp", "applies to model.family mlp");
     }
     boolean standardize = f.bool("model.standardize", true);
@@ -182,6 +179,11 @@ public final class ConfigLoader {
       f.problem("sweep.lambda", "give either sweep.lambda.values or sweep.lambda.path, not both");
     }
     if (lambdas != null) lambdas = lambdas.stream().distinct().sorted(Comparator.reverseOrder()).toList();
+    Search search = f.choice("sweep.search", Search.GRID, Arrays.asList(Search.values()), Search::key);
+    int samples = f.integer("sweep.samples", 0, 1, 1_000_000);
+    long sweepSeed = f.longInteger("sweep.seed", DEFAULT_SWEEP_SEED);
+    HalvingSpec halving = halving(f, search);
+    checkSearch(f, family, search, samples, mlpAxes);
     if (alphas != null) alphas = alphas.stream().distinct().toList();
 
     int folds = f.integer("cv.folds", 5, 2, 1000);
@@ -223,13 +225,70 @@ public final class ConfigLoader {
         name,
         new DataSpec(path, format, label, features, weight, categorical, maxLevels, missing),
         new ModelSpec(family, classification, standardize, intercept, maxIter, tol, mlpFixed),
-        new GridSpec(alphas, lambdas, count, minRatio, mlpGrid),
+        new GridSpec(alphas, lambdas, count, minRatio, mlpAxes, search, samples, sweepSeed, halving),
         new CvSpec(folds, seed, stratify, foldColumn, groupColumn, metric, rule),
         new RunSpec(output, parallelism, master, partitions, engine),
         new ReportSpec(coefficients),
         source,
         text,
         sha256(flat));
+  }
+
+  /** {@code sweep.seed} when none is given: the same config always draws the same points. */
+  public static final long DEFAULT_SWEEP_SEED = 42L;
+
+  /** {@code sweep.halving.*}, read whatever the search (so the keys are known), kept for halving only. */
+  private static HalvingSpec halving(Fields f, Search search) {
+    if (f.has("sweep.halving")) {
+      f.problem("sweep.halving", "expected a mapping: {eta: 3, minEpochs: …, maxEpochs: …}");
+    }
+    boolean given = f.hasUnder("sweep.halving");
+    int eta = f.integer("sweep.halving.eta", 3, 2, 1000);
+    int minEpochs = f.integer("sweep.halving.minEpochs", 0, 1, 1_000_000);
+    int maxEpochs = f.integer("sweep.halving.maxEpochs", 0, 1, 1_000_000);
+    if (minEpochs > 0 && maxEpochs > 0 && minEpochs > maxEpochs) {
+      f.problem("sweep.halving.minEpochs", minEpochs + " is more than sweep.halving.maxEpochs " + maxEpochs);
+    }
+    if (given && search != Search.HALVING) {
+      f.problem("sweep.halving", "applies to sweep.search halving (sweep.search is " + search.key() + ")");
+    }
+    return search == Search.HALVING ? new HalvingSpec(eta, minEpochs, maxEpochs) : null;
+  }
+
+  /** How {@code sweep.search}, {@code sweep.samples}, {@code sweep.seed} and the axes fit together. */
+  private static void checkSearch(Fields f, Family family, Search search, int samples, Map<String, MlpAxis> axes) {
+    if (family != null && family != Family.MLP && search != Search.GRID) {
+      f.problem("sweep.search", search.key() + " applies to model.family mlp (linear and logistic sweep a λ path)");
+      return;
+    }
+    String distribution = axes.entrySet().stream().filter(e -> e.getValue().isDistribution())
+        .map(e -> "sweep.mlp." + e.getKey()).findFirst().orElse(null);
+    if (search == Search.GRID) {
+      if (samples > 0) f.problem("sweep.samples", "applies to sweep.search random or halving (sweep.search is grid)");
+      if (distribution != null) {
+        f.problem(distribution, "a distribution needs sweep.search random or halving (sweep.search is grid)");
+      }
+    } else if (samples == 0 && (search == Search.RANDOM || distribution != null)) {
+      f.problem("sweep.samples", "required with sweep.search " + search.key() + (distribution == null ? ""
+          : " and a distribution (" + distribution + ")") + ": how many points to draw");
+    }
+    boolean axesRead = f.problems().stream().noneMatch(p -> p.startsWith("sweep.mlp."));
+    if (search != Search.GRID && samples > 0 && axesRead && axes.values().stream().noneMatch(a -> a instanceof MlpAxis.Uniform
+        || a instanceof MlpAxis.LogUniform)) {
+      long distinct = 1;   // a discrete space: the product of each axis's distinct values
+      for (MlpAxis a : axes.values()) {
+        long count = a instanceof MlpAxis.IntUniform i ? i.high() - i.low() + 1
+            : (a instanceof MlpAxis.Choice c ? c.values() : ((MlpAxis.Values) a).values()).stream().distinct().count();
+        distinct = Math.min(Integer.MAX_VALUE, distinct * Math.min(count, Integer.MAX_VALUE));
+      }
+      if (samples > distinct) {
+        f.problem("sweep.samples", samples + " is more than the " + distinct + " distinct point"
+            + (distinct == 1 ? "" : "s") + " that sweep.mlp's lists and ranges make");
+      }
+    }
+    if (samples == 0 && f.has("sweep.seed")) {
+      f.problem("sweep.seed", "applies when points are drawn (sweep.samples)");
+    }
   }
 
   private static String defaultName(String source) {

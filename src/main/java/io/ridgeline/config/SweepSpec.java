@@ -44,10 +44,28 @@ public record SweepSpec(
   /**
    * @param lambdaValues explicit λ values (sorted decreasing), or null for a path
    * @param pathCount    number of λ on a path from λ_max down to λ_max·pathMinRatio
-   * @param mlp          MLP grid: parameter name → the values to sweep ({@code sweep.mlp.<param>})
+   * @param mlp          MLP axes by parameter name ({@code sweep.mlp.<param>}): lists or distributions
+   * @param search       how the MLP's points are chosen and trained ({@code sweep.search})
+   * @param samples      points to draw ({@code sweep.samples}), or 0: the grid of the lists
+   * @param seed         the sampler's seed ({@code sweep.seed})
+   * @param halving      successive halving's settings ({@code sweep.halving}), or null unless search is halving
    */
   public record GridSpec(List<Double> alphas, List<Double> lambdaValues, int pathCount, double pathMinRatio,
-      java.util.Map<String, List<JsonNode>> mlp) {}
+      java.util.Map<String, MlpAxis> mlp, Search search, int samples, long seed, HalvingSpec halving) {
+    /** Whether the MLP's points are drawn by the sampler rather than the product of the lists. */
+    public boolean drawn() {
+      return samples > 0;
+    }
+  }
+
+  /**
+   * {@code sweep.halving}: rungs of growing epoch budgets; each keeps the best 1/η of its candidates.
+   *
+   * @param eta       η ≥ 2: the fraction kept per rung is 1/η and the budget grows η-fold
+   * @param minEpochs the first rung's budget, or 0 for the default (maxEpochs/η², at least 1)
+   * @param maxEpochs the last rung's budget, or 0 for the estimator's {@code maxEpochs}
+   */
+  public record HalvingSpec(int eta, int minEpochs, int maxEpochs) {}
 
   /**
    * @param stratify    stratify folds by label (default: true for classification)

@@ -5,6 +5,7 @@ import io.ridgeline.config.EngineChoice;
 import io.ridgeline.config.ConfigException;
 import io.ridgeline.config.Family;
 import io.ridgeline.config.Metric;
+import io.ridgeline.config.Search;
 import io.ridgeline.config.SweepSpec;
 import io.ridgeline.cv.FoldPlan;
 import io.ridgeline.cv.FoldStatistics;
@@ -33,6 +34,9 @@ import io.ridgeline.sweep.Engine;
 import io.ridgeline.sweep.FittedModel;
 import io.ridgeline.sweep.Grid;
 import io.ridgeline.sweep.GridPoint;
+import io.ridgeline.sweep.Halving;
+import io.ridgeline.sweep.HalvingEngine;
+import io.ridgeline.sweep.Rungs;
 import io.ridgeline.sweep.Progress;
 import io.ridgeline.sweep.SweepRunner;
 import io.ridgeline.sweep.Trainer;
@@ -139,7 +143,7 @@ public final class SweepJob {
     FoldedData folded = FoldPlan.assign(spark, data, spec.cv(), spec.run().partitions());
     try {
       checkFoldWeights(folded);
-      int points = spec.model().family() == Family.MLP ? Grid.named(spec.sweep().mlp()).size()
+      int points = spec.model().family() == Family.MLP ? Grid.mlp(spec.sweep()).size()
           : spec.sweep().alphas().size()
               * (spec.sweep().lambdaValues() != null ? spec.sweep().lambdaValues().size() : spec.sweep().pathCount());
       return describe(folded) + "\ngrid: " + points + " points × " + folded.folds() + " folds = "
@@ -223,7 +227,7 @@ public final class SweepJob {
       Throwable error) {
     try {
       RunInfo info = runInfo(runId, "failed", started, folded, points, null, null, null,
-          DatasetLoader.rootMessage(error));
+          DatasetLoader.rootMessage(error), null, null);
       writer.fail(new Table(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA));
       log.println("recorded run " + runId + " as failed; running it again resumes it");
       refreshIndex();
@@ -314,20 +318,34 @@ public final class SweepJob {
     Metric metric = spec.cv().metric();
     int k = folded.folds();
     boolean fullPath = spec.report().coefficients() && spec.model().family().isElasticNet();
-    Progress progress = new Progress(grid.size() * k + (fullPath ? grid.size() : 1), log);
+    boolean mlp = spec.model().family() == Family.MLP;
+    Halving halving = spec.sweep().search() == Search.HALVING ? MlpTrainer.halving(spec) : null;
+    MlpTrainer mlpTrainer = mlp ? new MlpTrainer(spec.model(), spec.cv().seed(), halving == null ? 0 : halving.maxEpochs())
+        : null;
+    int cvTrials = halving != null ? halving.trials(grid.size(), k) : grid.size() * k;
+    Progress progress = new Progress(cvTrials + (fullPath ? grid.size() : 1), log);
     SweepRunner runner = new SweepRunner(spark, spec.run().parallelism(), "ridgeline-" + runId, progress, checkpoints);
-    Engine engine = engine(folded, runner);
-    log.println("engine: " + engine.name() + " · " + grid.size() + " grid points × " + k + " folds");
+    Engine engine = engine(folded, runner, mlpTrainer, halving, checkpoints);
+    log.println("engine: " + engine.name() + " · " + grid.size() + " grid points × " + k + " folds"
+        + (halving == null ? "" : " · successive halving, η = " + halving.eta() + ": " + join(halving.budgets())
+            + " epochs for " + join(java.util.Arrays.stream(halving.candidates(grid.size())).boxed().toList())
+            + " candidates"));
 
     times.end(GRID);
-    List<TrialResult> results = engine.crossValidate(folded, grid);
+    List<TrialResult> results;
+    try {
+      results = engine.crossValidate(folded, grid);
+    } finally {
+      if (mlpTrainer != null) mlpTrainer.release();   // the folds' stacked training sets
+    }
     times.end(CROSS_VALIDATION);
     times.scoring(runner.scoringSeconds());
     if (checkpoints.reusedUnits() > 0) {
       log.printf(Locale.ROOT, "resume: reused %d recorded unit%s (%d of %d trials); computed the rest%n",
-          checkpoints.reusedUnits(), checkpoints.reusedUnits() == 1 ? "" : "s", checkpoints.reusedTrials(),
-          grid.size() * k);
+          checkpoints.reusedUnits(), checkpoints.reusedUnits() == 1 ? "" : "s", checkpoints.reusedTrials(), cvTrials);
     }
+    // Under halving a point stands at the last rung it reached, and the selection is among the last rung's.
+    Rungs rungs = new Rungs(results);
 
     // Fold statistics and selection.
     List<Scored> scored = new ArrayList<>();
@@ -337,12 +355,13 @@ public final class SweepJob {
       FoldStatistics[] perPoint = new FoldStatistics[grid.size()];
       for (GridPoint p : grid) {
         double[] values = new double[k];
-        for (TrialResult t : results) if (t.point().id() == p.id()) values[t.fold()] = t.metrics().get(m);
+        for (TrialResult t : rungs.latest()) if (t.point().id() == p.id()) values[t.fold()] = t.metrics().get(m);
         perPoint[p.id()] = FoldStatistics.of(values);
       }
       stats.put(m, perPoint);
     }
     for (GridPoint p : grid) {
+      if (!rungs.isFinalist(p.id())) continue;
       FoldStatistics s = stats.get(metric)[p.id()];
       scored.add(new Scored(p.id(), p.alpha(), p.lambda(), s.mean(), s.se()));
     }
@@ -364,8 +383,13 @@ public final class SweepJob {
     // Reports.
     List<Row> trialRows = results.stream().map(Tables::trial).toList();
     List<Row> summaryRows = new ArrayList<>();
+    TrialResult[] standing = new TrialResult[grid.size()];
+    for (TrialResult t : rungs.latest()) standing[t.point().id()] = t;
     for (GridPoint p : grid) {
-      stats.forEach((m, perPoint) -> summaryRows.add(Tables.summary(p, m, perPoint[p.id()], nonzeroFull[p.id()])));
+      Integer rung = standing[p.id()].rung();
+      Integer epochs = standing[p.id()].epochs();
+      stats.forEach((m, perPoint) -> summaryRows.add(Tables.summary(p, m, perPoint[p.id()], nonzeroFull[p.id()], rung,
+          epochs)));
     }
     List<Row> selectionRows = choices.stream()
         .map(c -> Tables.selection(c, grid.get(c.point().point()), metric, c == refit)).toList();
@@ -385,11 +409,18 @@ public final class SweepJob {
         new Table(Tables.SUMMARY, summaryRows, Tables.SUMMARY_SCHEMA),
         new Table(Tables.SELECTION, selectionRows, Tables.SELECTION_SCHEMA),
         new Table(Tables.COEFFICIENTS, coefficientRows, Tables.COEFFICIENTS_SCHEMA)));
-    List<Row> historyRows = results.stream().filter(t -> t.history() != null)
+    // A (point, fold)'s last rung holds its whole curve (rungs go on from the one before).
+    List<Row> historyRows = rungs.latest().stream().filter(t -> t.history() != null)
         .flatMap(t -> Tables.history(t).stream()).toList();
     if (!historyRows.isEmpty()) tables.add(new Table(Tables.HISTORY, historyRows, Tables.HISTORY_SCHEMA));
+    Long spent = mlp ? Rungs.epochsSpent(results) : null;
+    Long fullGrid = mlp ? (long) k * grid.stream().mapToLong(mlpTrainer::maxEpochs).sum() : null;
+    if (halving != null) {
+      log.printf(Locale.ROOT, "halving: %d epochs over every (point, fold), against %d for the full grid (%.1f %%)%n",
+          spent, fullGrid, 100.0 * spent / fullGrid);
+    }
     RunInfo info = runInfo(runId, "succeeded", started, folded, grid.size(), chosen,
-        writer.modelPath().toString(), engine.name(), null);
+        writer.modelPath().toString(), engine.name(), null, spent, fullGrid);
     tables.add(new Table(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA));
     String modelPath = writer.stagedModelPath();
     // The page is drawn while the tables and the model are written.
@@ -476,11 +507,14 @@ public final class SweepJob {
    * memory — a dense engine where its p² statistics fit (Gaussian, logistic), a wide engine where its
    * working sets do, else one MLlib fit per trial — logged in one line naming the plan and why.
    */
-  private Engine engine(FoldedData folded, SweepRunner runner) {
+  private Engine engine(FoldedData folded, SweepRunner runner, MlpTrainer mlp, Halving halving,
+      Checkpoints checkpoints) {
     LabeledData data = folded.source();
     int k = folded.folds();
-    if (spec.model().family() == Family.MLP) {
-      return new TrainerEngine("mlp", new MlpTrainer(spec.model(), spec.cv().seed()), runner, spec.cv().metric());
+    if (mlp != null) {
+      TrainerEngine plain = new TrainerEngine("mlp", mlp, runner, spec.cv().metric());
+      return halving == null ? plain
+          : new HalvingEngine(mlp, plain, runner, checkpoints, spec.cv().metric(), halving, log::println);
     }
     boolean linear = spec.model().family() == Family.LINEAR;
     if (spec.run().engine() == EngineChoice.AUTO) {
@@ -511,6 +545,10 @@ public final class SweepJob {
     return new TrainerEngine("mllib", trainer, runner, spec.cv().metric());
   }
 
+  private static String join(List<Integer> values) {
+    return String.join(", ", values.stream().map(String::valueOf).toList());
+  }
+
   /** Stored entries of the feature vectors (one pass over the cached rows). */
   private long storedEntries(FoldedData folded) {
     spark.sparkContext().setJobDescription("engine plan: stored entries of the feature vectors");
@@ -535,7 +573,7 @@ public final class SweepJob {
   }
 
   private List<GridPoint> buildGrid(FoldedData folded) {
-    if (spec.model().family() == Family.MLP) return Grid.named(spec.sweep().mlp());
+    if (spec.model().family() == Family.MLP) return Grid.mlp(spec.sweep());
     if (spec.sweep().lambdaValues() != null) return Grid.build(spec.sweep(), alpha -> Double.NaN);
     spark.sparkContext().setJobDescription("λ_max: feature and label moments");
     LabeledData data = folded.source();
@@ -559,7 +597,7 @@ public final class SweepJob {
 
   /** The run's {@code runs} row; {@code chosen}, {@code modelPath} and {@code engineName} are null for a failed run. */
   private RunInfo runInfo(String runId, String status, Instant started, FoldedData folded, int points,
-      GridPoint chosen, String modelPath, String engineName, String error) {
+      GridPoint chosen, String modelPath, String engineName, String error, Long epochsSpent, Long epochsFullGrid) {
     LabeledData d = folded.source();
     return new RunInfo(runId, spec.name(), status, started, Instant.now(),
         spec.model().family().key(), spec.cv().metric().key(), spec.cv().rule().key(),
@@ -569,7 +607,8 @@ public final class SweepJob {
         folded.folds(), boxed(folded.foldSizes()), folded.fingerprintHex(), spec.cv().seed(), points,
         chosen == null ? null : chosen.id(), chosen == null ? null : chosen.alpha(),
         chosen == null ? null : chosen.lambda(), modelPath,
-        spark.version(), System.getProperty("java.version"), appVersion(), spark.sparkContext().master(), error);
+        spark.version(), System.getProperty("java.version"), appVersion(), spark.sparkContext().master(), error,
+        spec.sweep().search().key(), epochsSpent, epochsFullGrid);
   }
 
   /** The application version, from the build. */

@@ -1,16 +1,7 @@
 package io.ridgeline.mlp;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Predictor;
-import org.apache.spark.ml.attribute.Attribute;
-import org.apache.spark.ml.attribute.AttributeGroup;
-import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleArrayParam;
@@ -27,12 +18,9 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * A multilayer perceptron as a Spark ML {@link Predictor}: dense layers with relu/tanh/sigmoid, optional
@@ -237,90 +225,75 @@ public final class MlpEstimator extends Predictor<Vector, MlpEstimator, MlpModel
         (Long) getOrDefault(seed), dbl(bnMomentum), bool(bnPopulationStats));
   }
 
+  /** Where the next fit starts (null: afresh) and how many epochs it ends after (0: maxEpochs). */
+  private transient TrainState from;
+  private transient int epochs;
+
+  /**
+   * Makes the next {@code fit} go on from {@code state} (a state an earlier fit of the same data and
+   * params ended in; null: start afresh) and stop after {@code epochs} epochs of the {@code maxEpochs}
+   * schedule; the model's {@link MlpModel#trainState} is where it stopped. Not a Param: where a fit
+   * starts, not how it trains.
+   */
+  public MlpEstimator continueFrom(TrainState state, int epochs) {
+    this.from = state;
+    this.epochs = epochs;
+    return this;
+  }
+
   @Override
   public MlpModel train(Dataset<?> dataset) {
+    try (StackedRows rows = stack(dataset)) {
+      return train(rows);
+    }
+  }
+
+  /** The rows stacked as this estimator's fits read them (released by the caller). */
+  StackedRows stack(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    return StackedRows.of(dataset, getFeaturesCol(), getLabelCol(), value(weightCol), "classification".equals(value(task)),
+        bool(standardize), dbl(validationFraction), (Long) getOrDefault(seed));
+  }
+
+  /**
+   * What {@link #stack} depends on besides the rows: estimators with equal keys stack the same rows into
+   * the same blocks, so their fits can share them.
+   */
+  List<Object> stackingKey() {
+    return List.of(getFeaturesCol(), getLabelCol(), value(weightCol), value(task), bool(standardize),
+        dbl(validationFraction), getOrDefault(seed));
+  }
+
+  /** Predictor.fit on rows stacked already (by an estimator of the same {@link #stackingKey}). */
+  MlpModel fit(StackedRows rows) {
+    return copyValues(train(rows).setParent(this), ParamMap.empty());
+  }
+
+  /** Trains on stacked rows: the network these params describe, from {@link #continueFrom}'s state if set. */
+  private MlpModel train(StackedRows rows) {
     boolean classification = "classification".equals(value(task));
     TrainConfig cfg = trainConfig();
-    String w = value(weightCol);
-    Dataset<Row> df = dataset.select(col(getFeaturesCol()), col(getLabelCol()).cast(DataTypes.DoubleType),
-        w.isEmpty() ? lit(1.0) : col(w).cast(DataTypes.DoubleType));
-    JavaRDD<Row> rows = df.javaRDD();
-
-    // Pass 1: size, moments, label range, and the validation split's counts (same draws as pass 2).
-    double vf = cfg.validationFraction();
-    long seedV = cfg.seed();
-    Standardization.Stats stats = rows.mapPartitionsWithIndex((Integer part, Iterator<Row> it) -> {
-      java.util.SplittableRandom rng = new java.util.SplittableRandom(Seeds.mix(seedV, 3, part));
-      Standardization.Stats s = new Standardization.Stats();
-      while (it.hasNext()) {
-        Row r = it.next();
-        s.add(((Vector) r.get(0)).toArray(), r.getDouble(1), r.getDouble(2));
-        if (vf > 0 && rng.nextDouble() < vf) s.validRows++;
-      }
-      return List.of(s).iterator();
-    }, true).collect().stream().reduce(Standardization.Stats::merge).orElseThrow();
-    if (stats.n == 0) throw new IllegalArgumentException("MlpEstimator: no rows to train on");
-    int numFeatures = stats.p;
-    int numOutputs = 1;
-    if (classification) {
-      int k = -1;
-      Attribute a = Attribute.fromStructField(dataset.schema().apply(getLabelCol()));
-      if (a instanceof NominalAttribute nom && nom.getNumValues().isDefined()) k = (Integer) nom.getNumValues().get();
-      numOutputs = Math.max(2, Math.max(k, (int) stats.maxLabel + 1));
-      if (stats.minLabel < 0 || stats.nonInteger) {
-        throw new IllegalArgumentException("MlpEstimator: classification labels must be 0, 1, …, K−1");
-      }
+    int[] hidden = value(hiddenLayers);
+    int[] sizes = new int[hidden.length + 2];
+    sizes[0] = rows.numFeatures;
+    System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+    sizes[sizes.length - 1] = rows.numOutputs;
+    double[] rates = value(dropoutRates);
+    if (rates.length == 0) {
+      rates = new double[hidden.length];
+      java.util.Arrays.fill(rates, dbl(dropout));
+    } else if (rates.length != hidden.length) {
+      throw new IllegalArgumentException("MlpEstimator: dropoutRates has " + rates.length + " rates for "
+          + hidden.length + " hidden layers");
     }
-    Standardization std = Standardization.of(stats, bool(standardize), classification);
-
-    // Pass 2: stack each partition once into dense blocks (train / validation), cached for the fit.
-    JavaRDD<Shard> shards = rows.mapPartitionsWithIndex((Integer part, Iterator<Row> it) -> {
-      java.util.SplittableRandom rng = new java.util.SplittableRandom(Seeds.mix(seedV, 3, part));
-      Shard.DoubleBuffer[] tr = {new Shard.DoubleBuffer(), new Shard.DoubleBuffer(), new Shard.DoubleBuffer()};
-      Shard.DoubleBuffer[] va = {new Shard.DoubleBuffer(), new Shard.DoubleBuffer(), new Shard.DoubleBuffer()};
-      int nt = 0;
-      int nv = 0;
-      double[] buf = new double[numFeatures];
-      while (it.hasNext()) {
-        Row r = it.next();
-        boolean valid = vf > 0 && rng.nextDouble() < vf;
-        Shard.DoubleBuffer[] to = valid ? va : tr;
-        Vector x = (Vector) r.get(0);
-        for (int j = 0; j < numFeatures; j++) buf[j] = x.apply(j);
-        std.features(buf);
-        for (int j = 0; j < numFeatures; j++) to[0].add(buf[j]);
-        to[1].add(std.label(r.getDouble(1)));
-        to[2].add(r.getDouble(2));
-        if (valid) nv++; else nt++;
-      }
-      List<Shard> one = new ArrayList<>(1);
-      one.add(new Shard(part, Shard.block(nt, numFeatures, tr[0], tr[1], tr[2]),
-          Shard.block(nv, numFeatures, va[0], va[1], va[2])));
-      return one.iterator();
-    }, true).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long[] counts = {stats.n - stats.validRows, stats.validRows};
-      if (counts[0] == 0) throw new IllegalArgumentException("MlpEstimator: no training rows after the validation split");
-      int[] hidden = value(hiddenLayers);
-      int[] sizes = new int[hidden.length + 2];
-      sizes[0] = numFeatures;
-      System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-      sizes[sizes.length - 1] = numOutputs;
-      double[] rates = value(dropoutRates);
-      if (rates.length == 0) {
-        rates = new double[hidden.length];
-        java.util.Arrays.fill(rates, dbl(dropout));
-      } else if (rates.length != hidden.length) {
-        throw new IllegalArgumentException("MlpEstimator: dropoutRates has " + rates.length + " rates for "
-            + hidden.length + " hidden layers");
-      }
-      Network net = new Network(sizes, Network.Activation.of(value(activation)), bool(batchNorm), rates,
-          classification, classification ? dbl(labelSmoothing) : 0.0);
-      Trainer.Fit fit = Trainer.fit(new Trainer.SparkEngine(shards), net, cfg, counts[0], counts[1] > 0);
-      return new MlpModel(uid(), net, fit, std);
-    } finally {
-      shards.unpersist(false);
-    }
+    Network net = new Network(sizes, Network.Activation.of(value(activation)), bool(batchNorm), rates,
+        classification, classification ? dbl(labelSmoothing) : 0.0);
+    TrainState state = from != null ? from : Trainer.start(net, cfg);
+    Trainer.Fit fit = Trainer.train(new Trainer.SparkEngine(rows.shards), net, cfg, rows.nTrain, rows.nValid > 0, state,
+        epochs > 0 ? epochs : cfg.maxEpochs());
+    MlpModel model = new MlpModel(uid(), net, fit, rows.std);
+    model.trainState(state);
+    return model;
   }
 
   /** Adds {@code probabilityCol} (classification) to Predictor's schema: label, features, prediction. */

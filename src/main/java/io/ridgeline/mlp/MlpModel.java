@@ -53,6 +53,8 @@ public final class MlpModel extends PredictionModel<Vector, MlpModel> implements
   private double[] trainLoss;
   private double[] validLoss;
   private int bestEpoch;
+  /** Where training stopped, to go on from (see {@link MlpEstimator#continueFrom}); not saved. */
+  private transient TrainState trainState;
 
   /** For {@code copy} and the reader; the network is attached by {@link #init}. */
   public MlpModel(String uid) {
@@ -112,6 +114,15 @@ public final class MlpModel extends PredictionModel<Vector, MlpModel> implements
   /** Per-epoch history: {@code [0]} training loss (mean mini-batch loss), {@code [1]} validation loss (NaN without validation). */
   public double[][] history() {
     return new double[][] {trainLoss.clone(), validLoss.clone()};
+  }
+
+  /** Where the fit that made this model stopped, to go on from; null for a loaded or copied model. */
+  public TrainState trainState() {
+    return trainState;
+  }
+
+  void trainState(TrainState state) {
+    this.trainState = state;
   }
 
   /** The epoch (0-based) whose parameters the model holds (the best validation epoch with early stopping). */

@@ -32,8 +32,13 @@ public final class Shard implements Serializable {
   public final int partition;
   public final Block train;
   public final Block valid;
-  /** This epoch's permutation of the training rows, cached on the (cached) shard object. */
+  /**
+   * The last permutation computed and its (seed, epoch), kept on the (cached) shard object. Fits sharing
+   * these blocks may run at once with other seeds or epochs: a new permutation is a new array, so one
+   * handed out is never changed.
+   */
   private transient int[] perm;
+  private transient long permSeed;
   private transient long permEpoch = -1;
 
   public Shard(int partition, Block train, Block valid) {
@@ -47,9 +52,9 @@ public final class Shard implements Serializable {
    * order depends on nothing but those three.
    */
   synchronized int[] order(long seed, int epoch) {
-    if (perm == null || permEpoch != epoch) {
+    if (perm == null || permEpoch != epoch || permSeed != seed) {
       int n = train.n;
-      int[] a = perm != null && perm.length == n ? perm : new int[n];
+      int[] a = new int[n];
       for (int i = 0; i < n; i++) a[i] = i;
       SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, 1, epoch, partition));
       for (int i = n - 1; i > 0; i--) {
@@ -59,6 +64,7 @@ public final class Shard implements Serializable {
         a[j] = t;
       }
       perm = a;
+      permSeed = seed;
       permEpoch = epoch;
     }
     return perm;

@@ -150,38 +150,60 @@ public final class Trainer {
       int bestEpoch, long steps) {}
 
   /**
-   * Trains from the initial θ of {@code net.init(seed)}.
+   * Trains from the initial θ of {@code net.init(seed)} for {@code maxEpochs} epochs.
    *
    * @param nTrain training rows over all shards (sets T = ⌈nTrain/batchSize⌉)
    */
   public static Fit fit(Engine engine, Network net, TrainConfig cfg, long nTrain, boolean hasValid) {
+    return train(engine, net, cfg, nTrain, hasValid, start(net, cfg), cfg.maxEpochs());
+  }
+
+  /** A fresh state for {@link #train}: θ from {@code net.init(seed)}, nothing trained. */
+  public static TrainState start(Network net, TrainConfig cfg) {
+    return TrainState.start(net, cfg, optimizer(net, cfg));
+  }
+
+  private static Optimizer optimizer(Network net, TrainConfig cfg) {
+    return new Optimizer(cfg.optimizer(), cfg.momentum(), cfg.nesterov(), cfg.weightDecay(), net.penalized);
+  }
+
+  /**
+   * Trains {@code s} on until {@code epochs} epochs of the {@code maxEpochs} schedule are done (or early
+   * stopping ends it), advancing {@code s} in place, and returns the model a fit stopping there returns
+   * (the best validation epoch's with early stopping). The schedule's horizon stays {@code maxEpochs},
+   * so training a state to E₁ epochs and then on to E₂ gives, bit for bit, what training a fresh state
+   * to E₂ gives: shuffles and dropout masks depend only on (seed, epoch, partition, step), and the state
+   * carries everything else. For a constant schedule (warm-up included) that is also what a fit with
+   * {@code maxEpochs} = E₂ gives. A validation of the last epoch, taken when a call ends, counts as the
+   * one the next epoch's first job would take.
+   *
+   * @param nTrain training rows over all shards (sets T = ⌈nTrain/batchSize⌉)
+   */
+  public static Fit train(Engine engine, Network net, TrainConfig cfg, long nTrain, boolean hasValid, TrainState s,
+      int epochs) {
+    if (s.trainLoss.length != cfg.maxEpochs() || s.snap.theta.length != net.numParams) {
+      throw new IllegalArgumentException("the training state is of another schedule or network ("
+          + s.trainLoss.length + " epochs, " + s.snap.theta.length + " parameters; this fit: " + cfg.maxEpochs()
+          + ", " + net.numParams + ")");
+    }
+    if (epochs < s.epochs || epochs > cfg.maxEpochs()) {
+      throw new IllegalArgumentException("train to epoch " + epochs + ": the state has " + s.epochs
+          + " epochs and the schedule " + cfg.maxEpochs());
+    }
     int T = (int) Math.max(1, (nTrain + cfg.batchSize() - 1) / cfg.batchSize());
-    Optimizer opt = new Optimizer(cfg.optimizer(), cfg.momentum(), cfg.nesterov(), cfg.weightDecay(), net.penalized);
-    double[][] run = net.initRunning();
-    Snapshot snap = new Snapshot(net.init(Seeds.mix(cfg.seed(), 0)), opt.newState(net.numParams), run[0], run[1]);
+    Optimizer opt = optimizer(net, cfg);
     int E = cfg.maxEpochs();
-    double[] trainLoss = new double[E];
-    double[] validLoss = new double[E];
-    Arrays.fill(validLoss, Double.NaN);
-    Snapshot best = null;
-    Snapshot lastEnd = null;
-    double bestLoss = Double.POSITIVE_INFINITY;
-    int bestEpoch = -1;
-    int bad = 0;
-    int epochs = 0;
-    long steps = 0;
-    boolean stop = false;
     StepFn fn = new StepFn(net, cfg, opt);
-    for (int e = 0; e < E && !stop; e++) {
+    for (int e = s.epochs; e < epochs && !s.stopped; e++) {
       double lossSum = 0.0;
       double weightSum = 0.0;
       int H = cfg.localSgd() ? cfg.localSteps() : 1;
       for (int t0 = 0; t0 < T; ) {
         int t1 = Math.min(T, t0 + H);
-        boolean validate = hasValid && e > 0 && t0 == 0;
+        boolean validate = hasValid && t0 == 0 && s.validated < e;
         engine.describe(String.format("mlp %s · epoch %d/%d · step %d/%d%s", cfg.localSgd() ? "local-sgd" : "sync",
             e + 1, E, t1, T, validate ? " · validate" : ""));
-        List<Part> parts = engine.map(fn, new Plan(snap, e, t0, t1, T, validate));
+        List<Part> parts = engine.map(fn, new Plan(s.snap, e, t0, t1, T, validate));
         if (validate) {
           double v = 0.0;
           double vw = 0.0;
@@ -189,51 +211,35 @@ public final class Trainer {
             v += p.validLoss;
             vw += p.validWeight;
           }
-          validLoss[e - 1] = v / vw;
-          if (validLoss[e - 1] < bestLoss) {
-            bestLoss = validLoss[e - 1];
-            best = lastEnd;
-            bestEpoch = e - 1;
-            bad = 0;
-          } else if (++bad >= cfg.patience()) {
-            stop = true;
-            break;
-          }
+          s.validation(e - 1, v / vw, cfg.patience());
+          if (s.stopped) break;
         }
         for (Part p : parts) {
           lossSum += p.loss;
           weightSum += p.weight;
         }
-        snap = cfg.localSgd() ? average(parts, snap) : syncUpdate(net, cfg, opt, parts, snap, e, t0, T);
-        steps += t1 - t0;
+        s.snap = cfg.localSgd() ? average(parts, s.snap) : syncUpdate(net, cfg, opt, parts, s.snap, e, t0, T);
+        s.steps += t1 - t0;
         t0 = t1;
       }
-      if (stop) break;
-      trainLoss[e] = lossSum / weightSum;
-      epochs = e + 1;
-      if (hasValid) lastEnd = snap.copy();
+      if (s.stopped) break;
+      s.trainLoss[e] = lossSum / weightSum;
+      s.epochs = e + 1;
     }
-    if (hasValid) {
-      if (!stop) {
-        engine.describe("mlp · validate epoch " + epochs);
-        double[] v = evaluate(engine, net, snap, true);
-        validLoss[epochs - 1] = v[0] / v[1];
-        if (validLoss[epochs - 1] < bestLoss) {
-          best = lastEnd;
-          bestEpoch = epochs - 1;
-        }
-      }
-      if (best != null) snap = best;
-    } else {
-      bestEpoch = epochs - 1;
+    if (hasValid && !s.stopped && s.validated < s.epochs) {
+      engine.describe("mlp · validate epoch " + s.epochs);
+      double[] v = evaluate(engine, net, s.snap, true);
+      s.validation(s.epochs - 1, v[0] / v[1], cfg.patience());
     }
+    // A copy: population statistics must not reach the state a later call goes on from.
+    Snapshot out = (hasValid && s.best != null ? s.best : s.snap).copy();
     if (cfg.bnPopulationStats() && net.batchNorm) {
       engine.describe("mlp · BN population statistics");
-      populationStats(engine, net, snap);
+      populationStats(engine, net, out);
     }
     engine.describe(null);
-    return new Fit(snap.theta, snap.runMean, snap.runVar, Arrays.copyOf(trainLoss, epochs),
-        Arrays.copyOf(validLoss, epochs), bestEpoch, steps);
+    return new Fit(out.theta, out.runMean, out.runVar, Arrays.copyOf(s.trainLoss, s.epochs),
+        Arrays.copyOf(s.validLoss, s.epochs), hasValid ? s.bestEpoch : s.epochs - 1, s.steps);
   }
 
   /** sync: g = Σ G_p / Σ Ω_p + ∇penalty; one optimizer step; running statistics from the batch statistics. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import io.ridgeline.report.RungSummary;
 import io.ridgeline.sweep.Format;
 import org.apache.spark.sql.Row;
 import org.knowm.xchart.AnnotationLine;
@@ -42,8 +43,10 @@ public final class Figures {
   public static List<Figure> of(RunTables t) {
     List<Figure> out = new ArrayList<>();
     if (t.isMlp()) {
+      RungSummary rungs = t.rungs();
+      if (!rungs.isEmpty()) out.add(halving(t, rungs));
       out.addAll(lossCurves(t));
-      out.addAll(parameterEffects(t));
+      out.addAll(parameterEffects(t, rungs));
     } else {
       for (double alpha : alphas(t)) {
         out.add(cvCurve(t, alpha));
@@ -213,8 +216,12 @@ public final class Figures {
   static Figure foldSpread(RunTables t) {
     Row chosen = t.refit();
     int point = chosen == null ? -1 : chosen.getAs("point");
-    List<Row> folds = t.trials().stream().filter(r -> r.<Integer>getAs("point") == point)
-        .sorted(Comparator.comparingInt((Row r) -> r.getAs("fold"))).toList();
+    // Each fold at the last rung the point reached (one trial per fold outside successive halving).
+    Map<Integer, Row> byFold = new TreeMap<>();
+    for (Row r : t.trials()) {
+      if (r.<Integer>getAs("point") == point) byFold.merge(r.<Integer>getAs("fold"), r, (a, b) -> rung(b) > rung(a) ? b : a);
+    }
+    List<Row> folds = new ArrayList<>(byFold.values());
     List<String> names = folds.stream().map(r -> "fold " + (r.<Integer>getAs("fold") + 1)).toList();
     List<Double> values = folds.stream().map(r -> value(r, t.metric())).toList();
     CategoryChart chart = category("CV " + t.metric() + " by fold at the chosen point", "fold", t.metric());
@@ -278,15 +285,76 @@ public final class Figures {
     return out;
   }
 
-  /** Every point's mean ± se of the selecting metric, grouped by each swept parameter's value. */
-  static List<Figure> parameterEffects(RunTables t) {
+  /**
+   * Successive halving: every candidate's mean CV metric at each rung it reached against the rung's
+   * epochs (log scale), so a line that ends early is a candidate that stopped there; the candidates of
+   * the last rung are named, the chosen one drawn black.
+   */
+  static Figure halving(RunTables t, RungSummary rungs) {
+    Row chosen = t.refit();
+    int pick = chosen == null ? -1 : chosen.getAs("point");
+    List<Integer> budgets = rungs.rungs().stream().map(RungSummary.Rung::epochs).toList();
+    XYChart chart = xy("Successive halving · CV " + t.metric() + " by rung", "epochs (log scale: "
+        + budgets.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ")",
+        t.metric() + " (mean over folds)");
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    Map<Integer, Integer> stopped = rungs.stoppedAt();
+    int last = rungs.rungs().size() - 1;
+    // Stopped candidates first (grey, unnamed), then the last rung's (named), the chosen one on top.
+    List<Integer> order = new ArrayList<>(stopped.keySet());
+    order.sort(Comparator.comparingInt((Integer p) -> stopped.get(p)).thenComparingInt(p -> p == pick ? 1 : 0));
+    for (int p : order) {
+      int upTo = stopped.get(p);
+      double[] x = new double[upTo + 1];
+      double[] y = new double[upTo + 1];
+      for (int r = 0; r <= upTo; r++) {
+        x[r] = rungs.rungs().get(r).epochs();
+        y[r] = rungs.rungs().get(r).stats().get(p).mean();
+      }
+      XYSeries s = chart.addSeries(upTo == last ? "point " + p + (p == pick ? " (chosen)" : "") : "point " + p, x, y);
+      s.setMarker(SeriesMarkers.CIRCLE);
+      if (p == pick) {
+        s.setLineColor(Color.BLACK);
+        s.setMarkerColor(Color.BLACK);
+      } else if (upTo < last) {
+        s.setShowInLegend(false);
+        s.setLineColor(new Color(170, 170, 170));
+        s.setMarkerColor(new Color(170, 170, 170));
+      }
+    }
+    List<String> kept = new ArrayList<>();
+    for (RungSummary.Rung r : rungs.rungs().subList(0, last)) {
+      kept.add(r.wentOn().size() + " of " + r.stats().size() + " after " + r.epochs() + " epochs");
+    }
+    Map<String, Double> marks = new LinkedHashMap<>();
+    if (pick >= 0) marks.put("chosen", (double) pick);
+    return new Figure("halving.svg", "Successive halving",
+        "Each line is a candidate: its mean " + t.metric() + " over the folds at every rung it reached; grey lines "
+            + "stopped before the last rung (went on: " + String.join(", ", kept) + "). The selection is made on the "
+            + "last rung" + (pick < 0 ? "" : ": point " + pick + " (" + label(chosen) + ")") + ".", chart, marks);
+  }
+
+  /**
+   * Every point's mean ± se of the selecting metric, grouped by each swept parameter's value. Under
+   * successive halving the points are compared where all of them ran alike: at the first rung.
+   */
+  static List<Figure> parameterEffects(RunTables t, RungSummary rungs) {
     List<Figure> out = new ArrayList<>();
-    List<Row> rows = t.metricSummary();
+    List<PointStat> rows = new ArrayList<>();
+    if (rungs.isEmpty()) {
+      for (Row r : t.metricSummary()) {
+        rows.add(new PointStat(r.getJavaMap(r.fieldIndex("params")), value(r, "mean"), value(r, "se")));
+      }
+    } else {
+      rungs.rungs().get(0).stats().forEach((p, s) -> rows.add(new PointStat(rungs.params().get(p), s.mean(), s.se())));
+    }
+    String where = rungs.isEmpty() ? "" : " at the first rung (" + rungs.rungs().get(0).epochs() + " epochs, every "
+        + "candidate alike)";
     TreeSet<String> params = new TreeSet<>();
-    for (Row r : rows) params.addAll(r.<String, String>getJavaMap(r.fieldIndex("params")).keySet());
+    for (PointStat r : rows) params.addAll(r.params().keySet());
     for (String param : params) {
-      List<String> values = new ArrayList<>(new TreeSet<>(rows.stream()
-          .map(r -> r.<String, String>getJavaMap(r.fieldIndex("params")).get(param)).toList()));
+      List<String> values = new ArrayList<>(new TreeSet<>(rows.stream().map(r -> r.params().get(param)).toList()));
       if (values.size() < 2) continue;
       values.sort(Comparator.comparingDouble((String v) -> numeric(v)).thenComparing(v -> v));
       // Numeric values at their value; others (true/false, layer lists) at their position in sorted order.
@@ -296,12 +364,12 @@ public final class Figures {
       double[] y = new double[rows.size()];
       double[] se = new double[rows.size()];
       for (int i = 0; i < rows.size(); i++) {
-        Row r = rows.get(i);
-        String v = r.<String, String>getJavaMap(r.fieldIndex("params")).get(param);
+        PointStat r = rows.get(i);
+        String v = r.params().get(param);
         x[i] = (numeric ? numeric(v) : values.indexOf(v))
             + 0.1 * range * (i - rows.size() / 2.0) / rows.size();   // side by side within a value
-        y[i] = value(r, "mean");
-        se[i] = Double.isFinite(value(r, "se")) ? value(r, "se") : 0;
+        y[i] = r.mean();
+        se[i] = Double.isFinite(r.se()) ? r.se() : 0;
       }
       List<String> legend = new ArrayList<>();
       for (int i = 0; i < values.size(); i++) legend.add(i + " = " + values.get(i));
@@ -311,11 +379,14 @@ public final class Figures {
       chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
       chart.addSeries("points", x, y, se);
       out.add(new Figure("grid-" + param + ".svg", "Grid points by " + param,
-          "Every grid point's mean " + t.metric() + " ± 1 standard error, placed at its " + param
+          "Every grid point's mean " + t.metric() + " ± 1 standard error" + where + ", placed at its " + param
               + " (points with the same value side by side).", chart, Map.of()));
     }
     return out;
   }
+
+  /** A point's parameters and its metric's mean and standard error over the folds. */
+  private record PointStat(Map<String, String> params, double mean, double se) {}
 
   // ---- helpers ----
 
@@ -333,6 +404,12 @@ public final class Figures {
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setLegendVisible(false);
     return chart;
+  }
+
+  /** A trial's or summary row's halving rung; 0 outside halving (and in tables from before rungs). */
+  static int rung(Row r) {
+    int i = java.util.Arrays.asList(r.schema().fieldNames()).indexOf("rung");
+    return i < 0 || r.isNullAt(i) ? 0 : r.getInt(i);
   }
 
   static double value(Row r, String column) {

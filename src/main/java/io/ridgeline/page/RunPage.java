@@ -1,5 +1,7 @@
 package io.ridgeline.page;
 
+import io.ridgeline.report.ReportPrinter;
+import io.ridgeline.report.RungSummary;
 import io.ridgeline.sweep.Format;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -70,22 +72,39 @@ public final class RunPage {
     }
     Html.table(b, new String[] {"scope", "rule", "model", "point", "parameters", t.metric(), "se"}, rows);
 
+    RungSummary rungs = t.rungs();
+    if (!rungs.isEmpty()) {
+      b.append("<h2>Successive halving</h2>\n<p>Every candidate ran on every fold for a rung's epochs; the best by mean ")
+          .append(Html.escape(t.metric())).append(" over the folds went on, continued from where they stopped, and the ")
+          .append("selection was made on the last rung. ");
+      String epochs = ReportPrinter.epochs(t.run());
+      if (!epochs.isEmpty()) b.append(Html.escape(epochs.substring(0, 1).toUpperCase() + epochs.substring(1))).append('.');
+      b.append("</p>\n");
+      Html.table(b, rungs.header(), rungs.table());
+    }
+
     b.append("<h2>Figures</h2>\n");
     for (Figure f : figures) Html.figure(b, f);
 
     b.append("<h2>Summary</h2>\n<p>The ").append(SUMMARY_ROWS).append(" best of ").append(t.metricSummary().size())
-        .append(" grid points by mean ").append(Html.escape(t.metric())).append(" (all of them are in the summary table).</p>\n");
+        .append(" grid points by mean ").append(Html.escape(t.metric()))
+        .append(rungs.isEmpty() ? "" : ", each at the last rung it reached, the last rung's first")
+        .append(" (all of them are in the summary table).</p>\n");
     boolean higherIsBetter = io.ridgeline.config.Metric.valueOf(t.metric().toUpperCase(java.util.Locale.ROOT)).higherIsBetter();
     List<Row> best = t.metricSummary().stream().filter(r -> Double.isFinite(Figures.value(r, "mean")))
-        .sorted(Comparator.comparingDouble((Row r) -> (higherIsBetter ? -1 : 1) * Figures.value(r, "mean")))
+        .sorted(Comparator.comparingInt((Row r) -> -Figures.rung(r))
+            .thenComparingDouble(r -> (higherIsBetter ? -1 : 1) * Figures.value(r, "mean")))
         .limit(SUMMARY_ROWS).toList();
     rows = new ArrayList<>();
     for (Row r : best) {
       Object nz = r.getAs("nonzero_full");
-      rows.add(new String[] {String.valueOf(r.<Integer>getAs("point")), Figures.label(r), num(r, "mean"),
-          num(r, "std"), num(r, "se"), nz == null ? "" : nz.toString()});
+      String[] row = {String.valueOf(r.<Integer>getAs("point")), Figures.label(r), num(r, "mean"), num(r, "std"),
+          num(r, "se"), nz == null ? "" : nz.toString()};
+      rows.add(rungs.isEmpty() ? row : new String[] {row[0], row[1], (Figures.rung(r) + 1) + " (" + r.getAs("epochs")
+          + " epochs)", row[2], row[3], row[4], row[5]});
     }
-    Html.table(b, new String[] {"point", "parameters", "mean", "std", "se", "non-zero"}, rows);
+    Html.table(b, rungs.isEmpty() ? new String[] {"point", "parameters", "mean", "std", "se", "non-zero"}
+        : new String[] {"point", "parameters", "rung", "mean", "std", "se", "non-zero"}, rows);
 
     b.append("<h2>Provenance</h2>\n");
     rows = new ArrayList<>();
@@ -94,6 +113,10 @@ public final class RunPage {
         "started_at", "ended_at", "seconds", "spark_version", "java_version", "app_version", "master")) {
       Object v = c.equals("fold_sizes") ? run.getList(run.fieldIndex(c)) : run.get(run.fieldIndex(c));
       rows.add(new String[] {c, v == null ? "" : v.toString()});
+    }
+    for (String c : List.of("search", "epochs_spent", "epochs_full_grid")) {
+      Object v = t.runValue(c);   // absent from runs before them
+      if (v != null) rows.add(new String[] {c, v.toString()});
     }
     Html.table(b, new String[] {"", ""}, rows);
     b.append("<h3>Config</h3>\n<pre>").append(Html.escape(run.getAs("config_text"))).append("</pre>\n");

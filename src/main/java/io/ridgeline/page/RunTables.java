@@ -74,6 +74,17 @@ public record RunTables(String runId, Row run, List<Row> summary, List<Row> sele
     return null;
   }
 
+  /** Successive halving's rungs (empty for a run without them). */
+  public io.ridgeline.report.RungSummary rungs() {
+    return io.ridgeline.report.RungSummary.of(trials, metric());
+  }
+
+  /** A column of the runs row, or null where the row has no such column (runs from before it) or no value. */
+  public Object runValue(String column) {
+    int i = java.util.Arrays.asList(run.schema().fieldNames()).indexOf(column);
+    return i < 0 || run.isNullAt(i) ? null : run.get(i);
+  }
+
   /** The selection row the model was refitted at. */
   public Row refit() {
     for (Row r : selection) if (r.<Boolean>getAs("refit")) return r;

@@ -49,17 +49,44 @@ public final class ReportPrinter {
     }
     out.append("selection\n").append(align(rows)).append('\n');
 
+    RungSummary rungs = RungSummary.of(table(spark, output, Tables.TRIALS, id).collectAsList(), metric);
+    if (!rungs.isEmpty()) {
+      rows = new ArrayList<>();
+      rows.add(rungs.header());
+      rows.addAll(rungs.table());
+      Row published = table(spark, output, Tables.RUNS, id).first();   // this run's row, with every column it has
+      out.append("successive halving (").append(epochs(published)).append(")\n").append(align(rows)).append('\n');
+    }
+
     List<Row> summary = table(spark, output, Tables.SUMMARY, id).where(col("metric").equalTo(metric))
         .orderBy(col("point")).collectAsList();
     rows = new ArrayList<>();
-    rows.add(new String[] {"point", "alpha", "lambda", "mean", "std", "se", "nonzero"});
+    rows.add(rungs.isEmpty() ? new String[] {"point", "alpha", "lambda", "mean", "std", "se", "nonzero"}
+        : new String[] {"point", "params", "rung", "epochs", "mean", "std", "se"});
     for (Row r : summary) {
-      rows.add(new String[] {String.valueOf((Integer) r.getAs("point")), num(r.getAs("alpha")),
-          num(r.getAs("lambda")), num(r.getAs("mean")), num(r.getAs("std")), num(r.getAs("se")),
-          r.isNullAt(r.fieldIndex("nonzero_full")) ? "" : String.valueOf((Integer) r.getAs("nonzero_full"))});
+      String point = String.valueOf((Integer) r.getAs("point"));
+      rows.add(rungs.isEmpty()
+          ? new String[] {point, num(r.getAs("alpha")), num(r.getAs("lambda")), num(r.getAs("mean")),
+              num(r.getAs("std")), num(r.getAs("se")),
+              r.isNullAt(r.fieldIndex("nonzero_full")) ? "" : String.valueOf((Integer) r.getAs("nonzero_full"))}
+          : new String[] {point, String.valueOf(new java.util.TreeMap<>(r.<String, String>getJavaMap(
+              r.fieldIndex("params")))), String.valueOf(r.<Integer>getAs("rung") + 1),
+              String.valueOf((Integer) r.getAs("epochs")), num(r.getAs("mean")), num(r.getAs("std")),
+              num(r.getAs("se"))});
     }
-    out.append("summary (").append(metric).append(" over folds)\n").append(align(rows));
+    out.append("summary (").append(metric).append(" over folds").append(rungs.isEmpty() ? "" : ", at each point's last rung")
+        .append(")\n").append(align(rows));
     return out.toString();
+  }
+
+  /** "189 epochs over every (point, fold), 26 % of the full grid's 729", from the runs row. */
+  public static String epochs(Row run) {
+    List<String> names = java.util.Arrays.asList(run.schema().fieldNames());
+    if (!names.contains("epochs_spent") || run.isNullAt(run.fieldIndex("epochs_spent"))) return "";
+    long spent = run.getAs("epochs_spent");
+    long full = run.getAs("epochs_full_grid");
+    return String.format(Locale.ROOT, "%d epochs over every (point, fold), %.0f %% of the full grid's %d", spent,
+        100.0 * spent / full, full);
   }
 
   /** The {@code runs} row of a run id, or of the run that ended last when {@code runId} is null. */

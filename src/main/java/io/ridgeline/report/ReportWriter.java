@@ -99,7 +99,7 @@ public final class ReportWriter {
 
   /**
    * Prepares the staging directory: created if new (failing early if the output cannot be written);
-   * an earlier attempt's unit records and manifest are kept, anything else it staged is removed, and so
+   * an earlier attempt's unit records, their training states and manifest are kept, anything else it staged is removed, and so
    * is whatever it had moved into place when it died while publishing (its {@code runs} row, moved last,
    * was not there yet; the caller holds the run id's lock and has checked the run is not finished).
    */
@@ -116,7 +116,9 @@ public final class ReportWriter {
   private void clearStaged() throws IOException {
     for (FileStatus f : fs.listStatus(staging)) {
       String name = f.getPath().getName();
-      if (!name.equals(Checkpoints.UNITS) && !name.equals(Checkpoints.MANIFEST)) fs.delete(f.getPath(), true);
+      if (!name.equals(Checkpoints.UNITS) && !name.equals(Checkpoints.STATES) && !name.equals(Checkpoints.MANIFEST)) {
+        fs.delete(f.getPath(), true);
+      }
     }
     staged.clear();
   }

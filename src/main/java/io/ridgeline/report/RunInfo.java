@@ -9,6 +9,9 @@ import java.util.List;
  * @param status "succeeded" or "failed"
  * @param engine which engine trained the trials ("mllib")
  * @param dataFingerprint the data's order-independent hash over every row (see {@code FoldPlan}), 16 hex digits
+ * @param search          {@code sweep.search}: grid, random or halving
+ * @param epochsSpent     mlp: epochs trained over every (point, fold) of cross-validation; else null
+ * @param epochsFullGrid  mlp: what training every point on every fold to its maxEpochs costs; else null
  */
 public record RunInfo(
     String runId, String name, String status, Instant startedAt, Instant endedAt,
@@ -17,4 +20,5 @@ public record RunInfo(
     String dataPath, String dataFormat, long rows, int features, int classes,
     int folds, List<Long> foldSizes, String dataFingerprint, long seed, int gridPoints,
     Integer selectedPoint, Double selectedAlpha, Double selectedLambda, String modelPath,
-    String sparkVersion, String javaVersion, String appVersion, String master, String error) {}
+    String sparkVersion, String javaVersion, String appVersion, String master, String error,
+    String search, Long epochsSpent, Long epochsFullGrid) {}

@@ -53,14 +53,20 @@ public final class Tables {
     return v;
   }
 
-  public static final StructType TRIALS_SCHEMA = metricColumns(withPoint()
+  /** The metrics, then successive halving's rung and its epoch budget (null outside halving). */
+  public static final StructType TRIALS_SCHEMA = rungColumns(metricColumns(withPoint()
       .add("fold", IntegerType, false)
       .add("n_train", LongType, false)
       .add("n_valid", LongType, false)
       .add("iterations", IntegerType, false)
       .add("seconds", DoubleType, false)
       .add("nonzero", IntegerType, false)
-      .add("converged", BooleanType, false));
+      .add("converged", BooleanType, false)));
+
+  /** rung, epochs: appended (nullable), so tables of runs from before them read with these schemas. */
+  private static StructType rungColumns(StructType s) {
+    return s.add("rung", IntegerType, true).add("epochs", IntegerType, true);
+  }
 
   private static StructType metricColumns(StructType s) {
     for (Metric m : Metric.values()) s = s.add(m.key(), DoubleType, true);
@@ -71,21 +77,27 @@ public final class Tables {
     List<Object> v = pointValues(t.point());
     v.addAll(List.of(t.fold(), t.nTrain(), t.nValid(), t.iterations(), t.seconds(), t.nonzero(), t.converged()));
     for (Metric m : Metric.values()) v.add(t.metrics().get(m));
+    v.add(t.rung());
+    v.add(t.epochs());
     return RowFactory.create(v.toArray());
   }
 
-  public static final StructType SUMMARY_SCHEMA = withPoint()
+  /** Under successive halving a point's summary is at the last rung it reached ({@code rung}, {@code epochs}). */
+  public static final StructType SUMMARY_SCHEMA = rungColumns(withPoint()
       .add("metric", StringType, false)
       .add("mean", DoubleType, true)
       .add("std", DoubleType, true)
       .add("se", DoubleType, true)
       .add("folds", IntegerType, false)
-      .add("nonzero_full", IntegerType, true);
+      .add("nonzero_full", IntegerType, true));
 
-  public static Row summary(GridPoint p, Metric metric, FoldStatistics s, Integer nonzeroFull) {
+  public static Row summary(GridPoint p, Metric metric, FoldStatistics s, Integer nonzeroFull, Integer rung,
+      Integer epochs) {
     List<Object> v = pointValues(p);
     v.addAll(java.util.Arrays.asList(metric.key(), nan(s.mean()), nan(s.std()), nan(s.se()), s.folds()));
     v.add(nonzeroFull);
+    v.add(rung);
+    v.add(epochs);
     return RowFactory.create(v.toArray());
   }
 
@@ -168,7 +180,11 @@ public final class Tables {
       .add("java_version", StringType, false)
       .add("app_version", StringType, false)
       .add("master", StringType, false)
-      .add("error", StringType, true);
+      .add("error", StringType, true)
+      // Appended (nullable), so runs from before them read with this schema.
+      .add("search", StringType, true)
+      .add("epochs_spent", LongType, true)
+      .add("epochs_full_grid", LongType, true);
 
   public static Row run(RunInfo r) {
     return RowFactory.create(
@@ -179,7 +195,8 @@ public final class Tables {
         r.dataPath(), r.dataFormat(), r.rows(), r.features(), r.classes(),
         r.folds(), r.foldSizes(), r.dataFingerprint(), r.seed(), r.gridPoints(),
         r.selectedPoint(), r.selectedAlpha(), r.selectedLambda(), r.modelPath(),
-        r.sparkVersion(), r.javaVersion(), r.appVersion(), r.master(), r.error());
+        r.sparkVersion(), r.javaVersion(), r.appVersion(), r.master(), r.error(), r.search(), r.epochsSpent(),
+        r.epochsFullGrid());
   }
 
   private static Double nan(double x) {

@@ -26,11 +26,13 @@ import org.apache.hadoop.fs.Path;
  * {@code units/<key>.json} holds each finished unit's trials, written to a temporary name and renamed
  * into place, so a record is whole or absent (rename is atomic on HDFS and local file systems; an
  * object store's single PUT is atomic too). Doubles are written with round-trip precision, so a resumed
- * run reports bit for bit what it recorded. All through the Hadoop FileSystem API.
+ * run reports bit for bit what it recorded. A unit may also leave a training state ({@code states/<key>.bin})
+ * for a later unit to go on from (successive halving's rungs). All through the Hadoop FileSystem API.
  */
 public final class Checkpoints {
   public static final String MANIFEST = "manifest.json";
   public static final String UNITS = "units";
+  public static final String STATES = "states";
 
   private static final JsonMapper JSON = JsonMapper.builder()
       .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
@@ -122,6 +124,10 @@ public final class Checkpoints {
       o.put("seconds", t.seconds());
       o.put("nonzero", t.nonzero());
       o.put("converged", t.converged());
+      if (t.rung() != null) {
+        o.put("rung", t.rung());
+        o.put("epochs", t.epochs());
+      }
       ObjectNode metrics = o.putObject("metrics");
       t.metrics().forEach((m, v) -> metrics.put(m.name(), v));
       if (t.history() != null) {
@@ -137,6 +143,41 @@ public final class Checkpoints {
     } catch (IOException e) {
       throw new UncheckedIOException("recording unit " + key, e);
     }
+  }
+
+  /**
+   * Records the training state a unit ended in ({@code states/<key>.bin}, written like a unit record:
+   * whole or absent), for a later unit to go on from. Written before the unit's own record, so a
+   * recorded unit's state is there.
+   */
+  public void recordState(String key, byte[] state) {
+    try {
+      write(state(key), out -> out.write(state));
+    } catch (IOException e) {
+      throw new UncheckedIOException("recording the state of unit " + key, e);
+    }
+  }
+
+  /** The training state unit {@code key} recorded. */
+  public byte[] readState(String key) {
+    try (InputStream in = fs.open(state(key))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the state of unit " + key, e);
+    }
+  }
+
+  /** Removes a state no unit will go on from (absent: nothing to do). */
+  public void dropState(String key) {
+    try {
+      fs.delete(state(key), false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("removing the state of unit " + key, e);
+    }
+  }
+
+  private Path state(String key) {
+    return new Path(new Path(dir, STATES), key + ".bin");
   }
 
   public synchronized int reusedUnits() {
@@ -165,7 +206,8 @@ public final class Checkpoints {
     }
     return new TrialResult(grid.get(t.get("point").asInt()), t.get("fold").asInt(), t.get("n_train").asLong(),
         t.get("n_valid").asLong(), t.get("iterations").asInt(), t.get("seconds").asDouble(),
-        t.get("nonzero").asInt(), metrics, history, !t.has("converged") || t.get("converged").asBoolean());
+        t.get("nonzero").asInt(), metrics, history, !t.has("converged") || t.get("converged").asBoolean(),
+        t.has("rung") ? t.get("rung").asInt() : null, t.has("epochs") ? t.get("epochs").asInt() : null);
   }
 
   private static java.util.Map<String, String> stringMap(JsonNode o) {
@@ -180,11 +222,20 @@ public final class Checkpoints {
     }
   }
 
-  /** Writes to a temporary name beside the target, then renames: the record is whole or absent. */
   private void write(Path target, JsonNode node) throws IOException {
+    write(target, out -> JSON.writeValue(out, node));
+  }
+
+  /** What goes into a file. */
+  private interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** Writes to a temporary name beside the target, then renames: the record is whole or absent. */
+  private void write(Path target, Content content) throws IOException {
     Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
     try (OutputStream out = fs.create(tmp, false)) {
-      JSON.writeValue(out, node);
+      content.writeTo(out);
     }
     if (fs.exists(target)) fs.delete(target, false);
     if (!fs.rename(tmp, target)) {

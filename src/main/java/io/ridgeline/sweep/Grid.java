@@ -48,6 +48,17 @@ public final class Grid {
   }
 
   /**
+   * The MLP's points: {@code sweep.samples} points drawn by the {@link Sampler} from the axes (lists as
+   * choices), or else the product of the lists ({@link #named}).
+   */
+  public static List<GridPoint> mlp(io.ridgeline.config.SweepSpec.GridSpec spec) {
+    if (spec.drawn()) return Sampler.draw(spec.mlp(), spec.samples(), spec.seed());
+    java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> lists = new java.util.TreeMap<>();
+    spec.mlp().forEach((name, axis) -> lists.put(name, ((io.ridgeline.config.MlpAxis.Values) axis).values()));
+    return named(lists);
+  }
+
+  /**
    * A grid of named parameters: the product of the value lists, parameters in name order, the last
    * varying fastest. Values are kept as JSON text ({@code 0.2}, {@code true}, {@code [64,32]}).
    */
@@ -59,7 +70,7 @@ public final class Grid {
       for (var combo : combos) {
         for (var v : e.getValue()) {
           var m = new java.util.LinkedHashMap<>(combo);
-          m.put(e.getKey(), v.isTextual() ? v.asText() : v.toString());
+          m.put(e.getKey(), text(v));
           next.add(m);
         }
       }
@@ -68,6 +79,11 @@ public final class Grid {
     List<GridPoint> points = new ArrayList<>();
     for (var combo : combos) points.add(GridPoint.named(points.size(), combo));
     return points;
+  }
+
+  /** A value as a point's params hold it: text as is, anything else as JSON ({@code 0.2}, {@code [64,32]}). */
+  static String text(com.fasterxml.jackson.databind.JsonNode v) {
+    return v.isTextual() ? v.asText() : v.toString();
   }
 
   /** "α=0.5" for a λ path; a named point's own label ("dropout=0.2 · batchNorm=true", "" with no axes). */
@@ -86,9 +102,17 @@ public final class Grid {
     double[] out = new double[count];
     for (int i = 0; i < count; i++) {
       double lambda = count == 1 ? lambdaMax : lambdaMax * Math.pow(minRatio, (double) i / (count - 1));
-      out[i] = new java.math.BigDecimal(lambda).round(new java.math.MathContext(PATH_DIGITS)).doubleValue();
+      out[i] = significant(lambda);
     }
     return out;
+  }
+
+  /**
+   * x rounded to {@value #PATH_DIGITS} significant digits: a value computed in floating point (a λ, a
+   * drawn parameter) then prints, records and compares the same on every run.
+   */
+  static double significant(double x) {
+    return new java.math.BigDecimal(x).round(new java.math.MathContext(PATH_DIGITS)).doubleValue();
   }
 
   private static final int PATH_DIGITS = 10;

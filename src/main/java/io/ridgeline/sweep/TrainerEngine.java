@@ -79,9 +79,7 @@ public final class TrainerEngine implements Engine {
     long nValid = folded.foldSizes()[fold];
     List<TrialResult> out = new ArrayList<>(path.size());
     for (int i = 0; i < path.size(); i++) {
-      FittedModel m = models.get(i);
-      out.add(new TrialResult(path.get(i), fold, folded.rows() - nValid, nValid, m.iterations(), seconds,
-          m.nonzero(), metrics.get(i), m.history(), m.converged()));
+      out.add(TrialResult.of(path.get(i), fold, folded.rows(), nValid, models.get(i), metrics.get(i), seconds, null, null));
     }
     return out;
   }

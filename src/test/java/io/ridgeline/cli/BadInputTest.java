@@ -335,6 +335,29 @@ class BadInputTest {
         "--set", "sweep.lambda.values=[0.1, 0]");
   }
 
+  /** An MLP sweep drawing dropout from {@code range}, writing to {@code output}. */
+  private static String mlpConfig(String name, Path output, String range) {
+    return file(name + ".yaml", "data:\n  path: " + file(name + ".csv", REGRESSION) + "\n  label: y\nmodel:\n"
+        + "  family: mlp\n  task: regression\nsweep:\n  search: random\n  samples: 3\n  mlp:\n    dropout: " + range
+        + "\ncv:\n  folds: 3\nrun:\n  output: " + output + "\n");
+  }
+
+  @Test
+  void rangeWithItsBoundsReversed() {
+    Path out = output("range");
+    String cfg = mlpConfig("range", out, "{uniform: [0.5, 0.1]}");
+    assertRefused(out, cfg + ": sweep.mlp.dropout = {uniform: [0.5, 0.1]}: expected [low, high], two numbers with "
+        + "low < high\n", "sweep", cfg);
+  }
+
+  @Test
+  void rangeBeyondTheParametersValidValues() {
+    Path out = output("range-valid");
+    String cfg = mlpConfig("range-valid", out, "{uniform: [0.2, 1]}");
+    assertRefused(out, cfg + ": sweep.mlp.dropout = {uniform: [0.2, 1]}: 1 is not a valid dropout (dropout rate of "
+        + "every hidden layer, in [0, 1))\n", "sweep", cfg);
+  }
+
   @Test
   void unknownOrMisspelledKey() {
     assertSweepRefused("key", file("k.csv", REGRESSION), "linear", "sweeps:\n  alpha: [1]\n",

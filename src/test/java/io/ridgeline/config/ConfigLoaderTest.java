@@ -137,4 +137,101 @@ class ConfigLoaderTest {
         () -> ConfigLoader.load("target/no-such-config.yaml", List.of()));
     assertEquals("target/no-such-config.yaml: cannot read the config file (no such file)", e.getMessage());
   }
+  // ---- MLP ranges and search ----
+
+  private static final String MLP = "data:\n  path: data-samples/wine.csv\n  label: cultivar\nmodel:\n  family: mlp\n";
+
+  @Test
+  void rangesAndSearchParseFromTheFileAndFromSet() {
+    SweepSpec s = parse(MLP + """
+        sweep:
+          search: random
+          samples: 5
+          mlp:
+            dropout: {uniform: [0.1, 0.5]}
+            learningRate: {logUniform: [0.0001, 0.1]}
+            batchSize: {intUniform: [16, 128]}
+            activation: {choice: [relu, tanh]}
+            batchNorm: [false, true]
+        """);
+    assertEquals(new MlpAxis.Uniform(0.1, 0.5), s.sweep().mlp().get("dropout"));
+    assertEquals(new MlpAxis.LogUniform(1e-4, 0.1), s.sweep().mlp().get("learningRate"));
+    assertEquals(new MlpAxis.IntUniform(16, 128), s.sweep().mlp().get("batchSize"));
+    assertEquals("{choice: [\"relu\", \"tanh\"]}", s.sweep().mlp().get("activation").describe());
+    assertFalse(s.sweep().mlp().get("batchNorm").isDistribution(), "a list is a list");
+    assertEquals(Search.RANDOM, s.sweep().search());
+    assertEquals(5, s.sweep().samples());
+    assertEquals(ConfigLoader.DEFAULT_SWEEP_SEED, s.sweep().seed());
+    assertNull(s.sweep().halving());
+
+    SweepSpec o = parse(MLP, "sweep.search=halving", "sweep.samples=9", "sweep.seed=7",
+        "sweep.mlp.dropout={uniform: [0.1, 0.5]}", "sweep.halving={eta: 3, minEpochs: 2, maxEpochs: 18}");
+    assertEquals(new MlpAxis.Uniform(0.1, 0.5), o.sweep().mlp().get("dropout"), "a mapping given with --set");
+    assertEquals(new SweepSpec.HalvingSpec(3, 2, 18), o.sweep().halving());
+    assertEquals(7, o.sweep().seed());
+    assertEquals(new SweepSpec.HalvingSpec(3, 0, 0), parse(MLP, "sweep.search=halving").sweep().halving(),
+        "halving over the grid of the lists, budgets from the estimator");
+  }
+
+  @Test
+  void gridIsTheDefaultSearch() {
+    SweepSpec s = parse(MLP + "sweep:\n  mlp:\n    dropout: [0, 0.3]\n");
+    assertEquals(Search.GRID, s.sweep().search());
+    assertEquals(0, s.sweep().samples());
+    assertFalse(s.sweep().drawn());
+  }
+
+  @Test
+  void badRangesAreOneLineNamingTheKey() {
+    String[] random = {"sweep.search=random", "sweep.samples=3"};
+    assertEquals(List.of("sweep.mlp.dropout = {uniform: [0.5, 0.1]}: expected [low, high], two numbers with low < high"),
+        problems(MLP + "sweep:\n  mlp:\n    dropout: {uniform: [0.5, 0.1]}\n", random));
+    assertEquals(List.of("sweep.mlp.learningRate = {logUniform: [0, 1]}: expected [low, high], two numbers with "
+        + "0 < low < high (a log scale)"), problems(MLP, with(random, "sweep.mlp.learningRate={logUniform: [0, 1]}")));
+    assertEquals(List.of("sweep.mlp.dropout: unknown distribution 'unifrom' (did you mean 'uniform'?): expected a "
+        + "list of values or one of uniform, logUniform, intUniform, choice"),
+        problems(MLP, with(random, "sweep.mlp.dropout={unifrom: [0, 0.5]}")));
+    assertEquals(List.of("sweep.mlp.batchSize = {intUniform: [16.5, 64]}: expected [low, high], two whole numbers "
+        + "with low < high (both included)"), problems(MLP, with(random, "sweep.mlp.batchSize={intUniform: [16.5, 64]}")));
+    assertEquals(List.of("sweep.mlp.dropout = {uniform: [0.1]}: expected [low, high], two numbers with low < high"),
+        problems(MLP, with(random, "sweep.mlp.dropout={uniform: [0.1]}")));
+    assertEquals(List.of("sweep.mlp.activation = {choice: []}: expected a non-empty list of values"),
+        problems(MLP, with(random, "sweep.mlp.activation={choice: []}")));
+    assertEquals(List.of("sweep.mlp.dropout: give one distribution, not choice and uniform"),
+        problems(MLP, with(random, "sweep.mlp.dropout={uniform: [0, 0.5], choice: [0.1]}")));
+    assertEquals(List.of("sweep.mlp.dropout: expected a list of values or one of uniform, logUniform, intUniform, "
+        + "choice (e.g. {uniform: [0, 0.5]})"), problems(MLP + "sweep:\n  mlp:\n    dropout: {}\n", random));
+  }
+
+  @Test
+  void searchSamplesSeedAndHalvingMustFitTogether() {
+    assertEquals(List.of("sweep.mlp.dropout: a distribution needs sweep.search random or halving (sweep.search is grid)"),
+        problems(MLP, "sweep.mlp.dropout={uniform: [0, 0.5]}"));
+    assertEquals(List.of("sweep.samples: required with sweep.search random: how many points to draw"),
+        problems(MLP, "sweep.search=random", "sweep.mlp.dropout=[0, 0.5]"));
+    assertEquals(List.of("sweep.samples: required with sweep.search halving and a distribution (sweep.mlp.dropout): "
+        + "how many points to draw"), problems(MLP, "sweep.search=halving", "sweep.mlp.dropout={uniform: [0, 0.5]}"));
+    assertEquals(List.of("sweep.samples: applies to sweep.search random or halving (sweep.search is grid)"),
+        problems(MLP, "sweep.samples=4"));
+    assertEquals(List.of("sweep.samples: 5 is more than the 4 distinct points that sweep.mlp's lists and ranges make"),
+        problems(MLP, "sweep.search=random", "sweep.samples=5", "sweep.mlp.dropout=[0, 0.5]",
+            "sweep.mlp.batchSize={intUniform: [31, 32]}"));
+    assertEquals(List.of("sweep.seed: applies when points are drawn (sweep.samples)"),
+        problems(MLP, "sweep.seed=3", "sweep.mlp.dropout=[0, 0.5]"));
+    assertEquals(List.of("sweep.halving: applies to sweep.search halving (sweep.search is random)"),
+        problems(MLP, "sweep.search=random", "sweep.samples=2", "sweep.halving.eta=2",
+            "sweep.mlp.dropout={uniform: [0, 0.5]}"));
+    assertEquals(List.of("sweep.halving.minEpochs: 9 is more than sweep.halving.maxEpochs 3"),
+        problems(MLP, "sweep.search=halving", "sweep.halving={minEpochs: 9, maxEpochs: 3}"));
+    assertEquals(List.of("sweep.halving.eta = 1: expected a whole number from 2 to 1000"),
+        problems(MLP, "sweep.search=halving", "sweep.halving.eta=1"));
+    assertEquals(List.of("sweep.search: random applies to model.family mlp (linear and logistic sweep a λ path)"),
+        problems(MINIMAL, "sweep.search=random"));
+  }
+
+  private static String[] with(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }

@@ -100,6 +100,26 @@ class MlpEstimatorTest {
     assertTrue(valid.length <= best + 1 + 2, "stopped " + valid.length + " epochs, best " + best);
   }
 
+  /**
+   * Through Spark ML's fit: a fit stopped after 3 epochs and continued from its state to 8 equals one
+   * fit of 8 epochs (the blocks are stacked again from the same rows and partitions, the same way).
+   */
+  @Test
+  void aFitContinuedFromItsStateEqualsOneFitOfTheLongerBudget() {
+    MlpEstimator e = small().setMaxEpochs(8).setHiddenLayers(8, 6).setBatchNorm(true).setDropout(0.1);
+    MlpModel three = e.continueFrom(null, 3).fit(wine);
+    assertEquals(3, three.history()[0].length);
+    assertEquals(3, three.trainState().epochs());
+    MlpModel continued = e.continueFrom(TrainState.fromBytes(three.trainState().toBytes()), 8).fit(wine);
+    MlpModel through = e.continueFrom(null, 0).fit(wine);
+    // Bit for bit (measured max |Δ| = 0).
+    assertArrayEquals(through.parameters(), continued.parameters(), 0.0);
+    assertArrayEquals(through.bnStatistics()[0], continued.bnStatistics()[0], 0.0);
+    assertArrayEquals(through.bnStatistics()[1], continued.bnStatistics()[1], 0.0);
+    assertArrayEquals(through.history()[0], continued.history()[0], 0.0);
+    assertEquals(8, continued.history()[0].length);
+  }
+
   @Test
   @Tag("slow")
   void pipelineAndCrossValidator() {

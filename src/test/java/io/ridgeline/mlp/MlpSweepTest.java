@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -135,6 +136,51 @@ class MlpSweepTest {
     assertTrue(p.contains("model.mlp.labelCol: set by Ridgeline"), p.toString());
     assertTrue(p.stream().anyMatch(x -> x.startsWith("model.mlp.optimizer = \"rmsprop\": ")), p.toString());
     assertTrue(p.stream().anyMatch(x -> x.startsWith("sweep.mlp.hiddenLayers = [0]: ")), p.toString());
+  }
+
+  /** Random search trains exactly the points the seeded sampler draws, and says what it cost. */
+  @Test
+  void randomSearchTrainsTheDrawnPoints() throws IOException {
+    Path out = TestSpark.tempDir("mlp-random");
+    SweepSpec spec = Samples.spec(WINE_MLP, "sweep.search=random", "sweep.samples=3", "sweep.seed=5",
+        "sweep.mlp.dropout={uniform: [0, 0.5]}", "sweep.mlp.learningRate={logUniform: [0.003, 0.03]}",
+        "model.mlp.maxEpochs=2", "cv.folds=2", "cv.metric=accuracy", "run.output=" + out);
+    new SweepJob(spark, spec, QUIET).run("random");
+    List<io.ridgeline.sweep.GridPoint> drawn = io.ridgeline.sweep.Sampler.draw(spec.sweep().mlp(), 3, 5);
+    List<Row> trials = table(out, Tables.TRIALS).collectAsList();
+    assertEquals(3 * 2, trials.size());
+    for (Row t : trials) {
+      Map<String, String> params = t.getJavaMap(t.fieldIndex("params"));
+      assertEquals(drawn.get(t.<Integer>getAs("point")).params(), params);
+      assertTrue(t.isNullAt(t.fieldIndex("rung")), "no rungs outside halving");
+    }
+    Row run = table(out, Tables.RUNS).first();
+    assertEquals("random", run.getAs("search"));
+    assertEquals(3L * 2 * 2, (long) run.getAs("epochs_spent"));
+    assertEquals(3L * 2 * 2, (long) run.getAs("epochs_full_grid"));
+  }
+
+  /**
+   * A range must draw the parameter's kind of number, and both of its bounds must pass the parameter's
+   * validator: one line per parameter, naming its key, before any data is read.
+   */
+  @Test
+  void rangesAreCheckedAgainstTheEstimatorBeforeAnyData() {
+    SweepSpec spec = Samples.spec(WINE_MLP, "sweep.search=random", "sweep.samples=4",
+        "sweep.mlp.dropout={uniform: [0.2, 1]}", "sweep.mlp.batchSize={uniform: [16, 64]}",
+        "sweep.mlp.maxEpochs={intUniform: [0, 5]}", "sweep.mlp.l2={intUniform: [0, 2]}",
+        "sweep.mlp.activation={uniform: [0, 1]}", "sweep.mlp.optimizer={choice: [adam, rmsprop]}",
+        "sweep.mlp.learningRate={logUniform: [0.0001, 0.1]}", "sweep.mlp.dropuot={uniform: [0, 0.5]}",
+        "data.path=target/never-read.csv");
+    List<String> p = assertThrows(ConfigException.class, () -> new SweepJob(spark, spec, QUIET).run("bad")).problems();
+    assertEquals(List.of(
+        "sweep.mlp.activation = {uniform: [0, 1]}: uniform draws real numbers, but activation takes no number (use choice)",
+        "sweep.mlp.batchSize = {uniform: [16, 64]}: uniform draws real numbers, but batchSize takes whole numbers (use intUniform)",
+        "sweep.mlp.dropout = {uniform: [0.2, 1]}: 1 is not a valid dropout (dropout rate of every hidden layer, in [0, 1))",
+        "sweep.mlp.dropuot: unknown MLP parameter (did you mean 'dropout'?)",
+        "sweep.mlp.l2 = {intUniform: [0, 2]}: intUniform draws whole numbers, but l2 takes real numbers (use uniform or logUniform)",
+        "sweep.mlp.maxEpochs = {intUniform: [0, 5]}: 0 is not a valid maxEpochs (passes over the training rows (≥ 1))",
+        "sweep.mlp.optimizer = \"rmsprop\": not a valid value for optimizer"), p);
   }
 
   @Test

@@ -177,4 +177,93 @@ class TrainerTest {
       assertEquals(v, f.runVar()[k], 1e-10);
     }
   }
+  // ---- stopping and going on (successive halving's rungs) ----
+
+  /** Shards with a validation part of {@code validEach} rows per partition, for early stopping. */
+  static List<Shard> withValidation(int parts, int rowsEach, int validEach, long seed) {
+    List<Shard> train = shards(parts, rowsEach, seed);
+    List<Shard> valid = shards(parts, validEach, seed + 1000);
+    List<Shard> out = new ArrayList<>();
+    for (int p = 0; p < parts; p++) out.add(new Shard(p, train.get(p).train, valid.get(p).train));
+    return out;
+  }
+
+  private static void assertSameFit(Trainer.Fit expected, Trainer.Fit actual) {
+    // Bit for bit: measured max |Δ| = 0 for θ, running statistics and both histories.
+    assertArrayEquals(expected.theta(), actual.theta(), 0.0);
+    assertArrayEquals(expected.runMean(), actual.runMean(), 0.0);
+    assertArrayEquals(expected.runVar(), actual.runVar(), 0.0);
+    assertArrayEquals(expected.trainLoss(), actual.trainLoss(), 0.0);
+    assertArrayEquals(expected.validLoss(), actual.validLoss(), 0.0);
+    assertEquals(expected.bestEpoch(), actual.bestEpoch());
+    assertEquals(expected.steps(), actual.steps());
+  }
+
+  /**
+   * A fit stopped after 3 epochs, its state written to bytes and read back (as a halving rung records
+   * it), and continued to 7 is the fit that ran 7 epochs straight, for any schedule (cosine here, with
+   * warm-up: the horizon stays maxEpochs = 9), with BN, dropout, AdamW and local-SGD averaging.
+   */
+  @Test
+  void aFitContinuedFromItsRecordedStateEqualsOneThatRanThrough() {
+    Network net = new Network(new int[] {P, 6, 5, K}, Activation.RELU, true, 0.2, true, 0.05);
+    List<Shard> data = shards(3, 25, 6);
+    Trainer.Engine engine = spark(data);
+    for (boolean local : new boolean[] {false, true}) {
+      TrainConfig c = cfg(Optimizer.Kind.ADAMW, 0, false, 10, 9, local, 3);
+      TrainState first = Trainer.start(net, c);
+      Trainer.Fit three = Trainer.train(engine, net, c, 75, false, first, 3);
+      assertEquals(3, first.epochs());
+      assertEquals(3, three.trainLoss().length);
+      TrainState recorded = TrainState.fromBytes(first.toBytes());
+      Trainer.Fit continued = Trainer.train(engine, net, c, 75, false, recorded, 7);
+      Trainer.Fit through = Trainer.train(engine, net, c, 75, false, Trainer.start(net, c), 7);
+      assertSameFit(through, continued);
+      assertEquals(7, recorded.epochs());
+      assertTrue(Arrays.stream(three.theta()).anyMatch(x -> x != 0) && !Arrays.equals(three.theta(), continued.theta()),
+          "the continued fit moved on");
+    }
+  }
+
+  /**
+   * With a constant learning rate (warm-up included) the schedule does not depend on its horizon, so a
+   * rung continued from 2 to 5 epochs equals a plain fit with maxEpochs = 5 on the same seed.
+   */
+  @Test
+  void withAConstantScheduleAContinuedFitEqualsAFreshFitOfTheLongerBudget() {
+    Network net = new Network(new int[] {P, 6, K}, Activation.TANH, true, 0.1, true, 0);
+    List<Shard> data = shards(2, 30, 7);
+    Trainer.Engine engine = spark(data);
+    TrainConfig horizon9 = new TrainConfig(0.0, 0.01, 0.001, Optimizer.Kind.ADAM, 0.05, 0, false, "constant", 1.0, 8,
+        9, 0, 1, true, 2, 23L, 0.9, false);
+    TrainConfig budget5 = new TrainConfig(0.0, 0.01, 0.001, Optimizer.Kind.ADAM, 0.05, 0, false, "constant", 1.0, 8,
+        5, 0, 1, true, 2, 23L, 0.9, false);
+    TrainState s = Trainer.start(net, horizon9);
+    Trainer.train(engine, net, horizon9, 60, false, s, 2);
+    Trainer.Fit continued = Trainer.train(engine, net, horizon9, 60, false, TrainState.fromBytes(s.toBytes()), 5);
+    assertSameFit(Trainer.fit(engine, net, budget5, 60, false), continued);
+  }
+
+  /**
+   * Early stopping carries over: the best epoch, its snapshot and the epochs without improvement are
+   * part of the state, and the validation taken when a rung ends counts as the one the next epoch would
+   * take. Stopping at 2, 4 and 6 epochs and going on to 12 equals one fit of 12 (which stops early here).
+   */
+  @Test
+  void earlyStoppingStateCarriesAcrossRungs() {
+    Network net = new Network(new int[] {P, 8, K}, Activation.RELU, false, 0, true, 0);
+    List<Shard> data = withValidation(2, 30, 12, 8);
+    Trainer.Engine engine = new Trainer.LocalEngine(data);
+    TrainConfig c = new TrainConfig(0, 0, 0, Optimizer.Kind.ADAM, 0.3, 0, false, "constant", 0, 6, 12, 0.3, 2, false,
+        1, 5L, 0.9, false);
+    Trainer.Fit through = Trainer.fit(engine, net, c, 60, true);
+    assertTrue(through.trainLoss().length < 12, "stops early: " + through.trainLoss().length + " epochs");
+    TrainState s = Trainer.start(net, c);
+    Trainer.Fit rung = null;
+    for (int budget : new int[] {2, 4, 6, 12}) {
+      rung = Trainer.train(engine, net, c, 60, true, s, budget);
+      s = TrainState.fromBytes(s.toBytes());
+    }
+    assertSameFit(through, rung);
+  }
 }

@@ -146,6 +146,12 @@ public final class SweepJob {
       int points = spec.model().family() == Family.MLP ? Grid.mlp(spec.sweep()).size()
           : spec.sweep().alphas().size()
               * (spec.sweep().lambdaValues() != null ? spec.sweep().lambdaValues().size() : spec.sweep().pathCount());
+      if (spec.sweep().search() == Search.HALVING) {
+        Halving halving = MlpTrainer.halving(spec);
+        return describe(folded) + "\ngrid: " + points + " points × " + folded.folds() + " folds, successive halving "
+            + "over " + halving.budgets() + " epochs for " + Arrays.toString(halving.candidates(points))
+            + " candidates = " + halving.trials(points, folded.folds()) + " trials";
+      }
       return describe(folded) + "\ngrid: " + points + " points × " + folded.folds() + " folds = "
           + points * folded.folds() + " trials";
     } finally {

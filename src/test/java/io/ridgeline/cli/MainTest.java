@@ -65,6 +65,11 @@ class MainTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("569 rows × 30 features · 2 classes · 5 folds"), r.out());
     assertTrue(r.out().contains("grid: 24 points × 5 folds = 120 trials"), r.out());
+    // Halving's trials over its rungs: 27·5 + 9·5 + 3·5.
+    Result h = run("validate", "conf/digits-halving.yaml");
+    assertEquals(0, h.code(), h.err());
+    assertTrue(h.out().contains("grid: 27 points × 5 folds, successive halving over [3, 9, 27] epochs for "
+        + "[27, 9, 3] candidates = 195 trials"), h.out());
   }
 
   /**

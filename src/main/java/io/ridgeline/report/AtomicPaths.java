@@ -83,8 +83,9 @@ final class AtomicPaths {
 
   /**
    * Creates {@code dir} and its parents; retried when a concurrent run removes an (empty) directory on
-   * the way while Hadoop creates it (its mkdirs then returns false, or fails setting the permission
-   * of a directory that is gone). A parent that is a file is an error at once.
+   * the way while Hadoop creates it (its mkdirs then returns false, fails setting the permission of a
+   * directory that is gone, or — the local file system reads "exists" and then "is a directory" — calls
+   * a directory removed between the two a file). A file where a directory should be is an error at once.
    */
   static void mkdirs(FileSystem fs, Path dir) throws IOException {
     for (int attempt = 1; ; attempt++) {
@@ -92,11 +93,23 @@ final class AtomicPaths {
         if (fs.mkdirs(dir)) return;   // true also when it already is a directory
         if (attempt == ATTEMPTS) throw new IOException("cannot create " + dir);
       } catch (ParentNotDirectoryException | org.apache.hadoop.fs.FileAlreadyExistsException notADirectory) {
-        throw notADirectory;
+        if (attempt == ATTEMPTS || fileOnTheWay(fs, dir)) throw notADirectory;
       } catch (IOException raced) {
         if (attempt == ATTEMPTS) throw raced;
       }
     }
+  }
+
+  /** Whether the nearest existing one of {@code dir} and its parents is a file. */
+  private static boolean fileOnTheWay(FileSystem fs, Path dir) throws IOException {
+    for (Path p = dir; p != null; p = p.getParent()) {
+      try {
+        return fs.getFileStatus(p).isFile();
+      } catch (java.io.FileNotFoundException gone) {
+        // not there (any more): look at its parent
+      }
+    }
+    return false;
   }
 
   /** Removes {@code dir} if it is empty, never what another run is creating in it meanwhile. */

@@ -136,6 +136,8 @@ public final class LogisticEngine implements Engine {
   private final LogisticRegressionTrainer trainer;
   /** Full-data solutions by grid point, from {@link #crossValidate}. */
   private final Map<GridPoint, Solution> full = new HashMap<>();
+  /** Drops the folded frame's cache once the row blocks are cached (see {@link #releasingFolded}). */
+  private Runnable releaseFolded = () -> {};
 
   public LogisticEngine(ModelSpec spec, int numFeatures, SweepRunner runner) {
     this(spec, numFeatures, 2, runner);
@@ -154,6 +156,12 @@ public final class LogisticEngine implements Engine {
   @Override
   public String name() {
     return "logistic";
+  }
+
+  @Override
+  public LogisticEngine releasingFolded(Runnable release) {
+    releaseFolded = release;
+    return this;
   }
 
   /**
@@ -655,7 +663,11 @@ public final class LogisticEngine implements Engine {
           coef[i * width + c * (p + 1) + p] = point[sets * p + c];
         }
       }
-      return aggregate(blocks.rdd(), p, numClasses, free, held, full, coef);
+      double[] stats = aggregate(blocks.rdd(), p, numClasses, free, held, full, coef);
+      // The first pass cached the blocks: from here on the passes read them, not the folded frame.
+      releaseFolded.run();
+      releaseFolded = () -> {};
+      return stats;
     }
 
     /**

@@ -54,6 +54,8 @@ public final class WideEngine implements Engine {
   private final LogisticRegressionTrainer logistic;
   private final Map<GridPoint, WidePath.Solution> full = new HashMap<>();
   private final boolean inTask;
+  /** Drops the folded frame's cache once the sparse blocks are cached (see {@link #releasingFolded}). */
+  private Runnable releaseFolded = () -> {};
 
   /**
    * @param numClasses 0 (linear), 2 (binomial) or K ≥ 3 (multinomial, in-task only)
@@ -92,6 +94,12 @@ public final class WideEngine implements Engine {
     return (inTask ? "cd-" : "wide-") + family();
   }
 
+  @Override
+  public WideEngine releasingFolded(Runnable release) {
+    releaseFolded = release;
+    return this;
+  }
+
   private String family() {
     return classes > 2 ? "multinomial" : binomial ? "binomial" : "gaussian";
   }
@@ -116,7 +124,10 @@ public final class WideEngine implements Engine {
     runner.label(label() + " engine · sparse row blocks and per-fold moments (one pass)");
     SparseBlocks blocks = SparseBlocks.of(frame, p, shift ? layout.shift() : new double[p],
         shift && classes == 0 ? layout.yMean() : 0);
-    return new Prepared(blocks, blocks.moments(folded.folds(), classes));
+    SparseBlocks.FoldMoments moments = blocks.moments(folded.folds(), classes);   // caches the blocks
+    releaseFolded.run();
+    releaseFolded = () -> {};
+    return new Prepared(blocks, moments);
   }
 
   private WidePath.Solution[][][] solve(Prepared prepared, List<List<GridPoint>> paths, List<Integer> sets) {

@@ -177,15 +177,18 @@ public final class SweepJob {
     FoldedData folded = FoldPlan.assign(spark, data, spec.cv(), spec.run().partitions());
     times.end(FOLDS);
     try {
-      return run(folded, runId, breakLock);
+      return run(folded, runId, breakLock, true);
     } finally {
       folded.release();
     }
   }
 
-  /** Runs the sweep on data already loaded and folded (and cached), e.g. by a benchmark. */
+  /**
+   * Runs the sweep on data already loaded and folded (and cached), e.g. by a benchmark; the folded
+   * frame stays cached for the caller.
+   */
   public Outcome run(FoldedData folded, String runId) throws IOException {
-    return run(folded, runId, false);
+    return run(folded, runId, false, false);
   }
 
   /**
@@ -194,7 +197,7 @@ public final class SweepJob {
    * it ran the same config on the same data (and refused otherwise); a failure after that is recorded
    * in {@code runs} as failed, keeping the records for the next attempt.
    */
-  private Outcome run(FoldedData folded, String runId, boolean breakLock) throws IOException {
+  private Outcome run(FoldedData folded, String runId, boolean breakLock, boolean ownsFolds) throws IOException {
     checkRunId(runId);
     checkFoldWeights(folded);
     Instant started = Instant.now();
@@ -220,7 +223,7 @@ public final class SweepJob {
       }
       log.println(describe(folded));
       try {
-        return sweep(runId, started, writer, checkpoints, folded, grid);
+        return sweep(runId, started, writer, checkpoints, folded, grid, ownsFolds);
       } catch (RuntimeException | IOException | Error e) {
         recordFailure(writer, runId, started, folded, grid.size(), e);
         throw e;
@@ -319,7 +322,7 @@ public final class SweepJob {
   }
 
   private Outcome sweep(String runId, Instant started, ReportWriter writer, Checkpoints checkpoints,
-      FoldedData folded, List<GridPoint> grid) throws IOException {
+      FoldedData folded, List<GridPoint> grid, boolean ownsFolds) throws IOException {
     LabeledData data = folded.source();
     Metric metric = spec.cv().metric();
     int k = folded.folds();
@@ -332,6 +335,8 @@ public final class SweepJob {
     Progress progress = new Progress(cvTrials + (fullPath ? grid.size() : 1), log);
     SweepRunner runner = new SweepRunner(spark, spec.run().parallelism(), "ridgeline-" + runId, progress, checkpoints);
     Engine engine = engine(folded, runner, mlpTrainer, halving, checkpoints);
+    // An engine that caches its own copy of the rows may drop ours: the rows are then held once.
+    if (ownsFolds) engine = engine.releasingFolded(folded::release);
     log.println("engine: " + engine.name() + " · " + grid.size() + " grid points × " + k + " folds"
         + (halving == null ? "" : " · successive halving, η = " + halving.eta() + ": " + join(halving.budgets())
             + " epochs for " + join(java.util.Arrays.stream(halving.candidates(grid.size())).boxed().toList())

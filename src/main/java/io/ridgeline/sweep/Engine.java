@@ -17,4 +17,14 @@ public interface Engine {
 
   /** Fits of the given points on all data, in their order. */
   List<FittedModel> fitAll(FoldedData folded, List<GridPoint> points);
+
+  /**
+   * Allows an engine that copies the folded rows into its own cached layout to drop the folded frame's
+   * cache ({@code release}) once that copy is cached, so the executors hold the rows once, not twice.
+   * The folds' owner allows it; a caller that reads the frame again afterwards (a benchmark's baseline)
+   * does not call this. Engines that read the frame itself ignore it.
+   */
+  default Engine releasingFolded(Runnable release) {
+    return this;
+  }
 }

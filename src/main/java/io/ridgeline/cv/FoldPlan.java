@@ -191,8 +191,11 @@ public final class FoldPlan {
     Column key = group != null
         ? when(col(LabeledData.USER_GROUP).isNotNull(), xxhash64(lit(cv.seed()), col(LabeledData.USER_GROUP)))
         : xxhash64(lit(cv.seed()), features[0], features[1], col(LabeledData.LABEL), col(LabeledData.WEIGHT));
+    // Read twice (the grouping, the join back): assembled and hashed once, cached until the folded rows are.
     Dataset<Row> keyed = data.frame()
-        .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT), key.as(KEY));
+        .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT), key.as(KEY))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    scratch.add(keyed);
     // Classes: the class nearest the mean label (exact: integer sums); regression: the label midrange
     // (exact and order-free, where a floating-point mean would depend on the partitioning).
     boolean classes = data.numClasses() > 0;
@@ -202,6 +205,7 @@ public final class FoldPlan {
         .persist(StorageLevel.MEMORY_AND_DISK());
     scratch.add(groups);
     Row g = groups.agg(count(lit(1)), coalesce(sum(when(col(KEY).isNull(), col(SIZE))), lit(0L))).first();
+    data.release();   // keyed holds the rows now: the executors keep two copies at most, not three
     long count = g.getLong(0);
     long nullRows = g.getLong(1);
     if (nullRows > 0) {

@@ -448,9 +448,13 @@ public final class LogisticEngine implements Engine {
     final int folds;
     /**
      * Chord passes worth one Hessian pass: a row's multiply-adds in each, B·(p(p+1)/2·c + p) + K'(2p + 40)
-     * against K'(2p + 40) (B {@link #blocks}; c = 1/5 on the vector {@link GramKernel}, a weight tuned on
-     * the dense bench, 1 on the scalar one; 40 for the exponential, logarithm and sums): binomial 2 at
-     * p = 30, 15 at p = 300 on the vector kernel.
+     * against K'(2p + 40) (B {@link #blocks}; 40 for the exponential, logarithm and sums). c weighs a
+     * Gram multiply-add against the rest, from passes timed on the dense benches: 1 on the scalar kernel;
+     * on the vector {@link GramKernel} 1/5 for binomial (a Hessian pass 0.17 s against a gradient pass's
+     * 0.07 s at p = 30, as c = 1/5 predicts) and 2/5 for multinomial, whose B blocks per anchor make the
+     * Hessian part dearer per multiply-add (K = 5, p = 30: 0.7–0.95 s against 0.1–0.2 s, a ratio of 5–6
+     * that c = 2/5 predicts and 1/5 puts at 3.5; with 2/5 the sweep took 28.0–28.9 s against 31.8–33.3 s).
+     * Binomial 2 at p = 30, 15 at p = 300; multinomial 5 at K = 5, p = 30.
      */
     final double chordBudget;
 
@@ -478,7 +482,7 @@ public final class LogisticEngine implements Engine {
         for (Model m : models) if (m.set.held == k) anchors[m.path] = m;
       }
       blocks = RowBlocks.of(folded.frame(), p, shift);
-      double gram = p * (p + 1) / 2.0 * (GramKernel.get().name().equals("scalar") ? 1 : 0.2);
+      double gram = p * (p + 1) / 2.0 * (GramKernel.get().name().equals("scalar") ? 1 : sets > 1 ? 0.4 : 0.2);
       double gradient = sets * (2.0 * p + 40);
       chordBudget = Math.max(1, Math.floor((blocks(sets) * (gram + p) + gradient) / gradient));
       lambdas = paths.stream().mapToInt(List::size).max().orElse(0);

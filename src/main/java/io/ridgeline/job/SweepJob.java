@@ -235,7 +235,7 @@ public final class SweepJob {
   private void recordFailure(ReportWriter writer, String runId, Instant started, FoldedData folded, int points,
       Throwable error) {
     try {
-      RunInfo info = runInfo(runId, "failed", started, folded, points, null, null, null,
+      RunInfo info = runInfo(runId, "failed", started, folded, points, null, null, null, null, null,
           DatasetLoader.rootMessage(error), null, null);
       writer.fail(new Table(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA));
       log.println("recorded run " + runId + " as failed; running it again resumes it");
@@ -430,8 +430,8 @@ public final class SweepJob {
       log.printf(Locale.ROOT, "halving: %d epochs over every (point, fold), against %d for the full grid (%.1f %%)%n",
           spent, fullGrid, 100.0 * spent / fullGrid);
     }
-    RunInfo info = runInfo(runId, "succeeded", started, folded, grid.size(), chosen,
-        writer.modelPath().toString(), engine.name(), null, spent, fullGrid);
+    RunInfo info = runInfo(runId, "succeeded", started, folded, grid.size(), chosen, refit.point().mean(),
+        chosenModel.nonzero(), writer.modelPath().toString(), engine.name(), null, spent, fullGrid);
     tables.add(new Table(Tables.RUNS, List.of(Tables.run(info)), Tables.RUNS_SCHEMA));
     String modelPath = writer.stagedModelPath();
     // The page is drawn while the tables and the model are written.
@@ -608,7 +608,8 @@ public final class SweepJob {
 
   /** The run's {@code runs} row; {@code chosen}, {@code modelPath} and {@code engineName} are null for a failed run. */
   private RunInfo runInfo(String runId, String status, Instant started, FoldedData folded, int points,
-      GridPoint chosen, String modelPath, String engineName, String error, Long epochsSpent, Long epochsFullGrid) {
+      GridPoint chosen, Double chosenMean, Integer chosenNonzero, String modelPath, String engineName, String error,
+      Long epochsSpent, Long epochsFullGrid) {
     LabeledData d = folded.source();
     return new RunInfo(runId, spec.name(), status, started, Instant.now(),
         spec.model().family().key(), spec.cv().metric().key(), spec.cv().rule().key(),
@@ -619,7 +620,7 @@ public final class SweepJob {
         chosen == null ? null : chosen.id(), chosen == null ? null : chosen.alpha(),
         chosen == null ? null : chosen.lambda(), modelPath,
         spark.version(), System.getProperty("java.version"), appVersion(), spark.sparkContext().master(), error,
-        spec.sweep().search().key(), epochsSpent, epochsFullGrid);
+        spec.sweep().search().key(), epochsSpent, epochsFullGrid, chosenMean, chosenNonzero);
   }
 
   /** The application version, from the build. */

@@ -30,7 +30,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * {@code <output>/html/index.html}: every run of the output, newest first, each linked to its page;
  * and for every name run more than once (scheduled sweeps) the chosen λ, the chosen point's CV metric
  * and its non-zero count over time, so a drifting model shows at a glance. Rebuilt from the
- * {@code runs}, {@code selection} and {@code summary} tables after each run publishes; written beside
+ * {@code runs} table after each run publishes (and the {@code selection} and {@code summary} tables when
+ * it draws runs written before {@code runs} held the chosen point's metric and non-zero count); written beside
  * and renamed over the old one, so a reader never sees half a page.
  */
 public final class RunIndex {
@@ -115,15 +116,21 @@ public final class RunIndex {
     }
     byName.values().removeIf(l -> l.size() < 2);
     if (byName.isEmpty()) return List.of();
+    // A run's row holds its chosen point's CV metric and non-zero count; runs written before those
+    // columns existed have them in the selection and summary tables, read only when such a run is drawn.
     Map<String, Double> cv = new HashMap<>();
-    for (Row s : table(spark, fs, root, Tables.SELECTION, Tables.SELECTION_SCHEMA)
-        .where(col("refit")).select("run_id", "mean").collectAsList()) {
-      cv.put(s.getString(0), s.getDouble(1));
-    }
     Map<String, Double> nonzero = new HashMap<>();
-    for (Row s : table(spark, fs, root, Tables.SUMMARY, Tables.SUMMARY_SCHEMA)
-        .where(col("nonzero_full").isNotNull()).select("run_id", "point", "metric", "nonzero_full").collectAsList()) {
-      nonzero.put(s.getString(0) + "/" + s.getInt(1) + "/" + s.getString(2), (double) s.getInt(3));
+    boolean older = byName.values().stream().flatMap(List::stream)
+        .anyMatch(r -> r.getAs("selected_mean") == null || r.getAs("selected_nonzero") == null);
+    if (older) {
+      for (Row s : table(spark, fs, root, Tables.SELECTION, Tables.SELECTION_SCHEMA)
+          .where(col("refit")).select("run_id", "mean").collectAsList()) {
+        cv.put(s.getString(0), s.getDouble(1));
+      }
+      for (Row s : table(spark, fs, root, Tables.SUMMARY, Tables.SUMMARY_SCHEMA)
+          .where(col("nonzero_full").isNotNull()).select("run_id", "point", "metric", "nonzero_full").collectAsList()) {
+        nonzero.put(s.getString(0) + "/" + s.getInt(1) + "/" + s.getString(2), (double) s.getInt(3));
+      }
     }
     List<Drift> out = new ArrayList<>();
     for (Map.Entry<String, List<Row>> e : byName.entrySet()) {
@@ -135,8 +142,11 @@ public final class RunIndex {
         String id = r.getAs("run_id");
         ended.add(new Date(r.<java.sql.Timestamp>getAs("ended_at").getTime()));
         lambda.add(r.getAs("selected_lambda"));
-        metric.add(cv.getOrDefault(id, Double.NaN));
-        nz.add(nonzero.getOrDefault(id + "/" + r.getAs("selected_point") + "/" + r.getAs("metric"), Double.NaN));
+        Double mean = r.getAs("selected_mean");
+        Integer count = r.getAs("selected_nonzero");
+        metric.add(mean != null ? mean : cv.getOrDefault(id, Double.NaN));
+        nz.add(count != null ? (double) count
+            : nonzero.getOrDefault(id + "/" + r.getAs("selected_point") + "/" + r.getAs("metric"), Double.NaN));
       }
       out.add(new Drift(e.getKey(), e.getValue().get(0).getAs("metric"), ended, lambda, metric, nz));
     }

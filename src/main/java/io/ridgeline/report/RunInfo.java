@@ -12,6 +12,8 @@ import java.util.List;
  * @param search          {@code sweep.search}: grid, random or halving
  * @param epochsSpent     mlp: epochs trained over every (point, fold) of cross-validation; else null
  * @param epochsFullGrid  mlp: what training every point on every fold to its maxEpochs costs; else null
+ * @param selectedMean    the selected point's mean CV metric (the refit choice's); null when none was selected
+ * @param selectedNonzero the selected model's non-zero coefficients (its full-data fit); null when none
  */
 public record RunInfo(
     String runId, String name, String status, Instant startedAt, Instant endedAt,
@@ -21,4 +23,4 @@ public record RunInfo(
     int folds, List<Long> foldSizes, String dataFingerprint, long seed, int gridPoints,
     Integer selectedPoint, Double selectedAlpha, Double selectedLambda, String modelPath,
     String sparkVersion, String javaVersion, String appVersion, String master, String error,
-    String search, Long epochsSpent, Long epochsFullGrid) {}
+    String search, Long epochsSpent, Long epochsFullGrid, Double selectedMean, Integer selectedNonzero) {}

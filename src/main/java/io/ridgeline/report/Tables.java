@@ -184,7 +184,10 @@ public final class Tables {
       // Appended (nullable), so runs from before them read with this schema.
       .add("search", StringType, true)
       .add("epochs_spent", LongType, true)
-      .add("epochs_full_grid", LongType, true);
+      .add("epochs_full_grid", LongType, true)
+      // What the index page's drift figures need of a run, so it reads no other table (2026-12-07).
+      .add("selected_mean", DoubleType, true)
+      .add("selected_nonzero", IntegerType, true);
 
   public static Row run(RunInfo r) {
     return RowFactory.create(
@@ -196,7 +199,7 @@ public final class Tables {
         r.folds(), r.foldSizes(), r.dataFingerprint(), r.seed(), r.gridPoints(),
         r.selectedPoint(), r.selectedAlpha(), r.selectedLambda(), r.modelPath(),
         r.sparkVersion(), r.javaVersion(), r.appVersion(), r.master(), r.error(), r.search(), r.epochsSpent(),
-        r.epochsFullGrid());
+        r.epochsFullGrid(), r.selectedMean(), r.selectedNonzero());
   }
 
   private static Double nan(double x) {

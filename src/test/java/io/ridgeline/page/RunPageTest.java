@@ -2,7 +2,6 @@ package io.ridgeline.page;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ridgeline.Samples;
@@ -213,14 +212,26 @@ class RunPageTest {
     assertEquals(1, drifts.size(), "only the name run more than once");
     RunIndex.Drift d = drifts.get(0);
     assertEquals("nightly", d.name());
+    // The same drift for runs written before runs.selected_mean and selected_nonzero: from selection, summary.
+    List<Row> older = spark.read().parquet(out.resolve("runs").toString())
+        .withColumn("selected_mean", org.apache.spark.sql.functions.lit(null).cast("double"))
+        .withColumn("selected_nonzero", org.apache.spark.sql.functions.lit(null).cast("int")).collectAsList();
+    RunIndex.Drift fromTables = RunIndex.drifts(spark,
+        org.apache.hadoop.fs.FileSystem.getLocal(spark.sparkContext().hadoopConfiguration()),
+        new org.apache.hadoop.fs.Path(out.toString()), older).get(0);
+    assertEquals(d.cv(), fromTables.cv());
+    assertEquals(d.nonzero(), fromTables.nonzero());
     for (int i = 0; i < 3; i++) {
       String id = "day-" + (i + 1);
       Row run = runs.stream().filter(r -> r.getAs("run_id").equals(id)).findFirst().orElseThrow();
       assertEquals(run.<Double>getAs("selected_lambda"), d.lambda().get(i), 0);
       Row refit = spark.read().parquet(out.resolve("selection").toString()).where("refit and run_id = '" + id + "'").first();
       assertEquals(refit.<Double>getAs("mean"), d.cv().get(i), 0);
-      assertNotNull(d.nonzero().get(i));
-      assertTrue(d.nonzero().get(i) >= 0);
+      assertEquals(refit.<Double>getAs("mean"), run.<Double>getAs("selected_mean"), 0);
+      Row chosen = spark.read().parquet(out.resolve("summary").toString()).where("run_id = '" + id + "' and point = "
+          + run.<Integer>getAs("selected_point") + " and metric = '" + run.<String>getAs("metric") + "'").first();
+      assertEquals(chosen.<Integer>getAs("nonzero_full"), run.<Integer>getAs("selected_nonzero"));
+      assertEquals((double) chosen.<Integer>getAs("nonzero_full"), d.nonzero().get(i), 0);
     }
     for (String what : List.of("lambda", "metric", "nonzero")) {
       assertTrue(Files.exists(out.resolve("html").resolve("drift-nightly-" + what + ".svg")), what);

@@ -21,19 +21,19 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The columns successive halving added ({@code trials.rung, epochs}, {@code summary.rung, epochs},
- * {@code runs.search, epochs_spent, epochs_full_grid}) are appended and nullable: an output holding runs
- * written before them reads with today's schemas (as the index page reads every run), those runs' new
- * columns null.
+ * The columns added since the first runs (successive halving's {@code trials.rung, epochs},
+ * {@code summary.rung, epochs}, {@code runs.search, epochs_spent, epochs_full_grid}; the index page's
+ * {@code runs.selected_mean, selected_nonzero}) are appended and nullable: an output holding runs written
+ * before them reads with today's schemas (as the index page reads every run), those runs' new columns null.
  */
 class TablesTest {
   private static final SparkSession spark = TestSpark.session();
 
-  private static RunInfo info(String id, String search, Long spent, Long full) {
+  private static RunInfo info(String id, String search, Long spent, Long full, Double mean, Integer nonzero) {
     Instant t = Instant.parse("2026-12-01T00:00:00Z");
     return new RunInfo(id, "n", "succeeded", t, t, "mlp", "accuracy", "min", "mlp", "c.yaml", "text", "sha",
         "d.csv", "csv", 10, 2, 2, 2, List.of(5L, 5L), "0123456789abcdef", 42, 1, 0, null, null, "m", "4.1.0", "17",
-        "dev", "local[2]", null, search, spent, full);
+        "dev", "local[2]", null, search, spent, full, mean, nonzero);
   }
 
   /** Today's row without its last {@code n} columns, written under {@code run_id=<id>} as an older run would be. */
@@ -53,16 +53,20 @@ class TablesTest {
   @Test
   void runsAndTrialsFromBeforeRungsReadWithTodaysSchemas() {
     Path root = TestSpark.tempDir("tables-compat");
-    writeOld(root, Tables.RUNS, Tables.RUNS_SCHEMA, Tables.run(info("a-old", null, null, null)), 3, "a-old");
-    spark.createDataFrame(List.of(Tables.run(info("b-new", "halving", 63L, 243L))), Tables.RUNS_SCHEMA).write()
+    writeOld(root, Tables.RUNS, Tables.RUNS_SCHEMA, Tables.run(info("a-old", null, null, null, null, null)), 5, "a-old");
+    spark.createDataFrame(List.of(Tables.run(info("b-new", "halving", 63L, 243L, 0.97, 1234))), Tables.RUNS_SCHEMA).write()
         .parquet(root.resolve(Tables.RUNS).resolve("run_id=b-new").toString());
     List<Row> runs = read(root, Tables.RUNS, Tables.RUNS_SCHEMA);
     assertEquals(2, runs.size());
     assertTrue(runs.get(0).isNullAt(runs.get(0).fieldIndex("search")));
     assertTrue(runs.get(0).isNullAt(runs.get(0).fieldIndex("epochs_spent")));
+    assertTrue(runs.get(0).isNullAt(runs.get(0).fieldIndex("selected_mean")));
+    assertTrue(runs.get(0).isNullAt(runs.get(0).fieldIndex("selected_nonzero")));
     assertEquals("mlp", runs.get(0).getAs("family"), "the old columns as written");
     assertEquals("halving", runs.get(1).getAs("search"));
     assertEquals(243L, (long) runs.get(1).getAs("epochs_full_grid"));
+    assertEquals(0.97, (double) runs.get(1).getAs("selected_mean"));
+    assertEquals(1234, (int) runs.get(1).getAs("selected_nonzero"));
 
     EnumMap<Metric, Double> metrics = new EnumMap<>(Metric.class);
     metrics.put(Metric.ACCURACY, 0.75);

@@ -72,7 +72,7 @@ final class FoldGrams implements Serializable {
     int[] pending = new int[k];
     int[] offsets = new int[chunk];
     for (int i = 0; i < chunk; i++) offsets[i] = i * p;
-    double[] scratch = new double[chunk * p];
+    double[] scratch = kernel.scratch(p);
     while (rows.hasNext()) {
       Row r = rows.next();
       int fold = r.getInt(3);

@@ -41,9 +41,14 @@ class GramKernel {
     return new GramKernel();
   }
 
+  /** A scratch buffer for {@link #add} at p features, allocated once per pass. */
+  double[] scratch(int p) {
+    return new double[0];
+  }
+
   /**
    * Adds Σ_{i<m} v[i]·x_i x_iᵀ (x_i = x[rows[i] .. rows[i] + p)) to the packed lower triangle at
-   * {@code acc[at..]}; {@code scratch} holds at least {@link #CHUNK}·p doubles, m ≤ {@link #CHUNK}.
+   * {@code acc[at..]}; {@code scratch} comes from {@link #scratch}(p), m ≤ {@link #CHUNK}.
    */
   void add(double[] x, int p, int[] rows, double[] v, int m, double[] acc, int at, double[] scratch) {
     int i = 0;

@@ -449,11 +449,12 @@ public final class LogisticEngine implements Engine {
     /**
      * Chord passes worth one Hessian pass: a row's multiply-adds in each, B·(p(p+1)/2·c + p) + K'(2p + 40)
      * against K'(2p + 40) (B {@link #blocks}; 40 for the exponential, logarithm and sums). c weighs a
-     * Gram multiply-add against the rest, from passes timed on the dense benches: 1 on the scalar kernel;
-     * on the vector {@link GramKernel} 1/5 for binomial (a Hessian pass 0.17 s against a gradient pass's
-     * 0.07 s at p = 30, as c = 1/5 predicts) and 2/5 for multinomial, whose B blocks per anchor make the
-     * Hessian part dearer per multiply-add (K = 5, p = 30: 0.7–0.95 s against 0.1–0.2 s, a ratio of 5–6
-     * that c = 2/5 predicts and 1/5 puts at 3.5; with 2/5 the sweep took 28.0–28.9 s against 31.8–33.3 s).
+     * Gram multiply-add against the rest: 1 on the scalar kernel; on the vector {@link GramKernel} 1/5
+     * for binomial and 2/5 for multinomial, chosen by whole-sweep time on the dense benches (p = 30).
+     * Since the kernel's padding a Hessian pass costs 0.11 s against a gradient pass's 0.08 s binomial,
+     * 0.34 s against 0.18 s multinomial, a ratio that c ≈ 1/40 would match; but that budget (1 chord
+     * pass) measured slower: binomial c = 1/5 against 1/40, 6.7–6.8 s against 7.3–7.5 s warm;
+     * multinomial c = 2/5, 1/5, 1/10: 17.9–19.0 s, 19.0–19.1 s, 19.6–20.4 s.
      * Binomial 2 at p = 30, 15 at p = 300; multinomial 5 at K = 5, p = 30.
      */
     final double chordBudget;
@@ -1085,7 +1086,7 @@ public final class LogisticEngine implements Engine {
     GramKernel kernel = GramKernel.get();
     int[] rows = new int[GramKernel.CHUNK];
     double[] v = new double[GramKernel.CHUNK];
-    double[] scratch = new double[GramKernel.CHUNK * p];
+    double[] scratch = kernel.scratch(p);
     for (int m = 0; m < held.length; m++) {
       int co = m * (p + 1);
       double b0 = coef[co + p];
@@ -1152,7 +1153,7 @@ public final class LogisticEngine implements Engine {
     GramKernel kernel = GramKernel.get();
     int[] rows = new int[GramKernel.CHUNK];
     double[][] v = new double[pairs][GramKernel.CHUNK];
-    double[] scratch = new double[GramKernel.CHUNK * p];
+    double[] scratch = kernel.scratch(p);
     double[] eta = new double[classes];
     double[] sv = new double[pairs];
     double[] sr = new double[classes];

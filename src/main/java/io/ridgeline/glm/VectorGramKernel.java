@@ -1,20 +1,25 @@
 package io.ridgeline.glm;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link GramKernel} on the Vector API: the chunk's rows scaled once (z_i = v_i·x_i), then H is
- * swept in tiles of 4 rows × 2 vectors of columns, each tile's 8 accumulators held in registers over
- * the whole chunk (8 fused multiply-adds per 2 vector loads and 4 broadcasts), and added to H once.
- * Tiles that reach past the diagonal are computed whole and only their lower part is added. Loaded
- * only through {@link GramKernel#get} when the {@code jdk.incubator.vector} module is present.
+ * {@link GramKernel} on the Vector API: the chunk's rows copied once, plain and scaled (z_i = v_i·x_i),
+ * into zero-padded rows of whole vectors; then H is swept in tiles of 4 rows × 2 vectors of columns,
+ * each tile's 8 accumulators held in registers over the whole chunk (8 fused multiply-adds per 2
+ * vector loads and 4 broadcasts), and added to H once. Tiles that reach past the diagonal are computed
+ * whole and only their lower part is added. The padding keeps every load whole: JDK 17 does not compile
+ * masked loads to vector instructions, and one masked tile per chunk made this kernel slower than the
+ * scalar one whenever p was not a multiple of the vector length ({@code GramKernelBench} before the
+ * padding: p = 30, 2.2 GFLOP/s against the scalar kernel's 5.1; p = 32, 18.8). Loaded only through
+ * {@link GramKernel#get} when the {@code jdk.incubator.vector} module is present.
  */
 final class VectorGramKernel extends GramKernel {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** The padded row stride's unit: whole vectors, and whole groups of 4 rows of H. */
+  private static final int PAD = Math.max(L, 4);
 
   @Override
   String name() {
@@ -22,18 +27,49 @@ final class VectorGramKernel extends GramKernel {
   }
 
   @Override
-  void add(double[] x, int p, int[] rows, double[] v, int m, double[] acc, int at, double[] z) {
+  double[] scratch(int p) {
+    return new double[2 * CHUNK * padded(p)];
+  }
+
+  /** The row stride P of the chunk's padded copies. */
+  private static int padded(int p) {
+    return (p + PAD - 1) / PAD * PAD;
+  }
+
+  /**
+   * Copies the chunk into two zero-padded m × P matrices in {@code scratch} (the rows, and the rows
+   * scaled by v), so every tile below is whole: no masked or out-of-range loads, and H's rows
+   * are taken four at a time (the padding rows of z are zero and never added).
+   */
+  @Override
+  void add(double[] x, int p, int[] rows, double[] v, int m, double[] acc, int at, double[] scratch) {
+    int stride = padded(p);
+    int zs = m * stride;
     for (int i = 0; i < m; i++) {
       int r = rows[i];
+      int o = i * stride;
       double vi = v[i];
-      for (int j = 0; j < p; j++) z[i * p + j] = vi * x[r + j];
+      for (int j = 0; j < p; j++) {
+        double xj = x[r + j];
+        scratch[o + j] = xj;
+        scratch[zs + o + j] = vi * xj;
+      }
+      for (int j = p; j < stride; j++) {
+        scratch[o + j] = 0;
+        scratch[zs + o + j] = 0;
+      }
     }
     double[] tile = new double[4 * L];
     for (int j0 = 0; j0 < p; j0 += 4) {
-      int jn = Math.min(4, p - j0);
       int q = 0;
-      for (; q + 2 * L <= j0 + 1; q += 2 * L) fullTile(x, p, rows, m, z, j0, jn, q, acc, at);
-      for (; q < j0 + jn; q += L) diagonalTile(x, p, rows, m, z, j0, jn, q, acc, at, tile);
+      for (; q + 2 * L <= j0 + 1; q += 2 * L) fullTile(scratch, stride, m, zs, j0, Math.min(4, p - j0), q, acc, at);
+      for (; q < j0 + 4 && q < p; q += L) {
+        diagonalTile(scratch, stride, m, zs, j0, q, tile);
+        for (int j = j0; j < Math.min(j0 + 4, p); j++) {
+          int base = at + j * (j + 1) / 2;
+          for (int c = q; c < q + L && c <= j; c++) acc[base + c] += tile[(j - j0) * L + c - q];
+        }
+      }
     }
   }
 
@@ -61,9 +97,13 @@ final class VectorGramKernel extends GramKernel {
     for (; j < p; j++) y[yo + j] += c * x[xo + j];
   }
 
-  /** Rows j0 .. j0+jn−1, columns q .. q+2L−1, all at or below the diagonal: added in place. */
-  private static void fullTile(double[] x, int p, int[] rows, int m, double[] z, int j0, int jn, int q,
-      double[] acc, int at) {
+  /**
+   * Rows j0 .. j0+3, columns q .. q+2L−1, all at or below the diagonal: 8 accumulators over the chunk
+   * (padded rows at {@code s[i·P..]}, scaled rows at {@code s[zs + i·P..]}), then the jn rows that
+   * exist added in place.
+   */
+  private static void fullTile(double[] s, int stride, int m, int zs, int j0, int jn, int q, double[] acc,
+      int at) {
     DoubleVector a0 = DoubleVector.zero(S);
     DoubleVector b0 = a0;
     DoubleVector a1 = a0;
@@ -72,86 +112,62 @@ final class VectorGramKernel extends GramKernel {
     DoubleVector b2 = a0;
     DoubleVector a3 = a0;
     DoubleVector b3 = a0;
-    if (jn == 4) {
-      for (int i = 0; i < m; i++) {
-        int r = rows[i] + q;
-        DoubleVector x0 = DoubleVector.fromArray(S, x, r);
-        DoubleVector x1 = DoubleVector.fromArray(S, x, r + L);
-        int zr = i * p + j0;
-        DoubleVector z0 = DoubleVector.broadcast(S, z[zr]);
-        DoubleVector z1 = DoubleVector.broadcast(S, z[zr + 1]);
-        DoubleVector z2 = DoubleVector.broadcast(S, z[zr + 2]);
-        DoubleVector z3 = DoubleVector.broadcast(S, z[zr + 3]);
-        a0 = z0.fma(x0, a0);
-        b0 = z0.fma(x1, b0);
-        a1 = z1.fma(x0, a1);
-        b1 = z1.fma(x1, b1);
-        a2 = z2.fma(x0, a2);
-        b2 = z2.fma(x1, b2);
-        a3 = z3.fma(x0, a3);
-        b3 = z3.fma(x1, b3);
-      }
-    } else {
-      for (int i = 0; i < m; i++) {
-        int r = rows[i] + q;
-        DoubleVector x0 = DoubleVector.fromArray(S, x, r);
-        DoubleVector x1 = DoubleVector.fromArray(S, x, r + L);
-        int zr = i * p + j0;
-        DoubleVector z0 = DoubleVector.broadcast(S, z[zr]);
-        a0 = z0.fma(x0, a0);
-        b0 = z0.fma(x1, b0);
-        if (jn > 1) {
-          DoubleVector z1 = DoubleVector.broadcast(S, z[zr + 1]);
-          a1 = z1.fma(x0, a1);
-          b1 = z1.fma(x1, b1);
-        }
-        if (jn > 2) {
-          DoubleVector z2 = DoubleVector.broadcast(S, z[zr + 2]);
-          a2 = z2.fma(x0, a2);
-          b2 = z2.fma(x1, b2);
-        }
-      }
+    for (int i = 0; i < m; i++) {
+      int r = i * stride + q;
+      DoubleVector x0 = DoubleVector.fromArray(S, s, r);
+      DoubleVector x1 = DoubleVector.fromArray(S, s, r + L);
+      int zr = zs + i * stride + j0;
+      DoubleVector z0 = DoubleVector.broadcast(S, s[zr]);
+      DoubleVector z1 = DoubleVector.broadcast(S, s[zr + 1]);
+      DoubleVector z2 = DoubleVector.broadcast(S, s[zr + 2]);
+      DoubleVector z3 = DoubleVector.broadcast(S, s[zr + 3]);
+      a0 = z0.fma(x0, a0);
+      b0 = z0.fma(x1, b0);
+      a1 = z1.fma(x0, a1);
+      b1 = z1.fma(x1, b1);
+      a2 = z2.fma(x0, a2);
+      b2 = z2.fma(x1, b2);
+      a3 = z3.fma(x0, a3);
+      b3 = z3.fma(x1, b3);
     }
-    addRow(acc, at, j0, q, a0, b0);
-    if (jn > 1) addRow(acc, at, j0 + 1, q, a1, b1);
-    if (jn > 2) addRow(acc, at, j0 + 2, q, a2, b2);
-    if (jn > 3) addRow(acc, at, j0 + 3, q, a3, b3);
-  }
-
-  private static void addRow(double[] acc, int at, int j, int q, DoubleVector a, DoubleVector b) {
-    int o = at + j * (j + 1) / 2 + q;
-    a.add(DoubleVector.fromArray(S, acc, o)).intoArray(acc, o);
-    b.add(DoubleVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+    // Row j of the packed triangle starts at j(j+1)/2; every row here has at least q + 2L entries.
+    int o = at + j0 * (j0 + 1) / 2 + q;
+    a0.add(DoubleVector.fromArray(S, acc, o)).intoArray(acc, o);
+    b0.add(DoubleVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+    if (jn < 2) return;
+    o += j0 + 1;
+    a1.add(DoubleVector.fromArray(S, acc, o)).intoArray(acc, o);
+    b1.add(DoubleVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+    if (jn < 3) return;
+    o += j0 + 2;
+    a2.add(DoubleVector.fromArray(S, acc, o)).intoArray(acc, o);
+    b2.add(DoubleVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
+    if (jn < 4) return;
+    o += j0 + 3;
+    a3.add(DoubleVector.fromArray(S, acc, o)).intoArray(acc, o);
+    b3.add(DoubleVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);
   }
 
   /**
-   * Rows j0 .. j0+jn−1, columns q .. q+L−1 (masked at p) crossing the diagonal: computed whole in
-   * registers, then only the entries with column ≤ row added.
+   * Rows j0 .. j0+3, columns q .. q+L−1 (crossing the diagonal, or the padding) into {@code tile}, row
+   * by row; the caller adds only the entries inside the triangle.
    */
-  private static void diagonalTile(double[] x, int p, int[] rows, int m, double[] z, int j0, int jn, int q,
-      double[] acc, int at, double[] tile) {
-    VectorMask<Double> inside = q + L <= p ? null : S.indexInRange(q, p);   // masked loads only at the edge
+  private static void diagonalTile(double[] s, int stride, int m, int zs, int j0, int q, double[] tile) {
     DoubleVector a0 = DoubleVector.zero(S);
     DoubleVector a1 = a0;
     DoubleVector a2 = a0;
     DoubleVector a3 = a0;
     for (int i = 0; i < m; i++) {
-      DoubleVector x0 = inside == null ? DoubleVector.fromArray(S, x, rows[i] + q)
-          : DoubleVector.fromArray(S, x, rows[i] + q, inside);
-      int zr = i * p + j0;
-      a0 = DoubleVector.broadcast(S, z[zr]).fma(x0, a0);
-      if (jn > 1) a1 = DoubleVector.broadcast(S, z[zr + 1]).fma(x0, a1);
-      if (jn > 2) a2 = DoubleVector.broadcast(S, z[zr + 2]).fma(x0, a2);
-      if (jn > 3) a3 = DoubleVector.broadcast(S, z[zr + 3]).fma(x0, a3);
+      DoubleVector x0 = DoubleVector.fromArray(S, s, i * stride + q);
+      int zr = zs + i * stride + j0;
+      a0 = DoubleVector.broadcast(S, s[zr]).fma(x0, a0);
+      a1 = DoubleVector.broadcast(S, s[zr + 1]).fma(x0, a1);
+      a2 = DoubleVector.broadcast(S, s[zr + 2]).fma(x0, a2);
+      a3 = DoubleVector.broadcast(S, s[zr + 3]).fma(x0, a3);
     }
     a0.intoArray(tile, 0);
     a1.intoArray(tile, L);
     a2.intoArray(tile, 2 * L);
     a3.intoArray(tile, 3 * L);
-    for (int jj = 0; jj < jn; jj++) {
-      int j = j0 + jj;
-      int base = at + j * (j + 1) / 2;
-      for (int c = 0; c < L && q + c <= j; c++) acc[base + q + c] += tile[jj * L + c];
-    }
   }
 }

@@ -22,13 +22,13 @@ public final class GramKernelBench {
     double[] v = new double[GramKernel.CHUNK];
     for (int i = 0; i < v.length; i++) v[i] = rnd.nextDouble();
     int[] rows = new int[GramKernel.CHUNK];
-    double[] scratch = new double[GramKernel.CHUNK * p];
     GramKernel[] kernels = {new GramKernel(), new VectorGramKernel()};
     double flops = 2.0 * n * p * (p + 1) / 2;
     for (int r = 0; r < repeat; r++) {
       StringBuilder line = new StringBuilder("run " + (r + 1) + ":");
       for (GramKernel kernel : kernels) {
         double[] acc = new double[p * (p + 1) / 2];
+        double[] scratch = kernel.scratch(p);
         long start = System.nanoTime();
         for (int c = 0; c < n; c += GramKernel.CHUNK) {
           int m = Math.min(GramKernel.CHUNK, n - c);

@@ -6,8 +6,8 @@ package io.ridgeline.glm;
  * margin (a dot product) and its share of the gradient (an axpy).
  *
  * <p>Two implementations with the same contract: {@link VectorGramKernel}, register-tiled on the
- * incubating Vector API ({@code jdk.incubator.vector}; 2.2× the scalar kernel at p = 300 on these AVX-512
- * machines, {@code GramKernelBench}), taken when
+ * incubating Vector API ({@code jdk.incubator.vector}; on these AVX-512 machines 3.2× the scalar kernel
+ * at p = 30 and 4.2× at p = 300, {@code GramKernelBench}), taken when
  * the module is in the JVM's boot layer ({@code --add-modules=jdk.incubator.vector}, as
  * {@code conf/jvm.options} and Spark's own launcher pass it); otherwise, or with
  * {@code -Dridgeline.vector=false}, this class's scalar rank-4 update. They differ only in the order of

@@ -10,9 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * each tile's 8 accumulators held in registers over the whole chunk (8 fused multiply-adds per 2
  * vector loads and 4 broadcasts), and added to H once. Tiles that reach past the diagonal are computed
  * whole and only their lower part is added. The padding keeps every load whole: JDK 17 does not compile
- * masked loads to vector instructions, and one masked tile per chunk made this kernel slower than the
- * scalar one whenever p was not a multiple of the vector length ({@code GramKernelBench} before the
- * padding: p = 30, 2.2 GFLOP/s against the scalar kernel's 5.1; p = 32, 18.8). Loaded only through
+ * masked loads to vector instructions, and one masked tile per chunk made this kernel several times
+ * slower whenever p was not a multiple of the vector length ({@code GramKernelBench} before the padding:
+ * p = 30, 2.2 GFLOP/s, below the scalar kernel's 5.1; p = 32, 18.8). Loaded only through
  * {@link GramKernel#get} when the {@code jdk.incubator.vector} module is present.
  */
 final class VectorGramKernel extends GramKernel {
@@ -131,6 +131,8 @@ final class VectorGramKernel extends GramKernel {
       b3 = z3.fma(x1, b3);
     }
     // Row j of the packed triangle starts at j(j+1)/2; every row here has at least q + 2L entries.
+    // Unrolled, not a helper per row: C2 did not always inline the helper (-XX:+PrintInlining: "callee
+    // is too large"), and a vector passed to a call that is not inlined is boxed.
     int o = at + j0 * (j0 + 1) / 2 + q;
     a0.add(DoubleVector.fromArray(S, acc, o)).intoArray(acc, o);
     b0.add(DoubleVector.fromArray(S, acc, o + L)).intoArray(acc, o + L);

@@ -14,7 +14,7 @@ public final class TestSpark {
 
   public static synchronized SparkSession session() {
     if (spark == null) {
-      spark = SparkSession.builder()
+      SparkSession.Builder builder = SparkSession.builder()
           .master("local[2]")
           .appName("ridgeline-tests")
           .config("spark.scheduler.mode", "FAIR")
@@ -26,8 +26,9 @@ public final class TestSpark {
           .config("spark.ui.retainedJobs", "100")
           .config("spark.ui.retainedStages", "100")
           .config("spark.ui.retainedTasks", "5000")
-          .config("spark.sql.ui.retainedExecutions", "20")
-          .getOrCreate();
+          .config("spark.sql.ui.retainedExecutions", "20");
+      // file: paths as the command line's local sessions have them (no chmod process per file).
+      spark = io.ridgeline.report.NioLocalFileSystem.use(builder, "local[2]").getOrCreate();
     }
     return spark;
   }

@@ -1,6 +1,7 @@
 package io.ridgeline.cli;
 
 import io.ridgeline.config.SweepSpec;
+import io.ridgeline.report.NioLocalFileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -24,10 +25,11 @@ final class Sessions {
     SparkSession.Builder b = SparkSession.builder().appName(appName)
         .config("spark.scheduler.mode", "FAIR")
         .config("spark.ui.showConsoleProgress", "false");
-    if (!new SparkConf().contains("spark.master") && SparkSession.getActiveSession().isEmpty()
+    SparkConf launch = new SparkConf();
+    if (!launch.contains("spark.master") && SparkSession.getActiveSession().isEmpty()
         && SparkSession.getDefaultSession().isEmpty()) {
       b.master(master);
     }
-    return b;
+    return NioLocalFileSystem.use(b, launch.get("spark.master", master));
   }
 }

@@ -44,8 +44,10 @@ public final class ConfigLoader {
     String text;
     try {
       Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(new Configuration());
-      try (InputStream in = fs.open(p)) {
+      // An instance of its own, closed after: the config is read before the SparkSession exists, and a
+      // cached file system made from this bare Configuration would serve the session's paths too
+      // (without the session's settings, such as its file: implementation).
+      try (FileSystem fs = FileSystem.newInstance(p.toUri(), new Configuration()); InputStream in = fs.open(p)) {
         text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
     } catch (IOException e) {

@@ -78,6 +78,65 @@ class GramKernel {
     for (int j = 0; j < p; j++) y[yo + j] += c * x[xo + j];
   }
 
+  /**
+   * out[i] = Σ_j a[ao + j]·x[rows[i] + j] for i &lt; m: the margins of a chunk of rows under one coefficient
+   * vector, four rows at a time (each coefficient loaded once for four rows).
+   */
+  void margins(double[] a, int ao, double[] x, int[] rows, int m, int p, double[] out) {
+    int i = 0;
+    for (; i + 4 <= m; i += 4) {
+      java.util.Arrays.fill(out, i, i + 4, 0.0);
+      margins4(a, ao, x, rows, i, 0, p, out);
+    }
+    for (; i < m; i++) out[i] = dot(a, ao, x, rows[i], p);
+  }
+
+  /** out[i + r] += Σ_{from ≤ j &lt; p} a[ao + j]·x[rows[i + r] + j] for r &lt; 4. */
+  static void margins4(double[] a, int ao, double[] x, int[] rows, int i, int from, int p, double[] out) {
+    int r0 = rows[i];
+    int r1 = rows[i + 1];
+    int r2 = rows[i + 2];
+    int r3 = rows[i + 3];
+    double s0 = out[i];
+    double s1 = out[i + 1];
+    double s2 = out[i + 2];
+    double s3 = out[i + 3];
+    for (int j = from; j < p; j++) {
+      double aj = a[ao + j];
+      s0 += aj * x[r0 + j];
+      s1 += aj * x[r1 + j];
+      s2 += aj * x[r2 + j];
+      s3 += aj * x[r3 + j];
+    }
+    out[i] = s0;
+    out[i + 1] = s1;
+    out[i + 2] = s2;
+    out[i + 3] = s3;
+  }
+
+  /**
+   * y[yo + j] += Σ_{i&lt;m} c[i]·x[rows[i] + j] for j &lt; p: a chunk's shares of a gradient, four rows at
+   * a time (each element of y loaded and stored once for four rows).
+   */
+  void combine(double[] c, double[] x, int[] rows, int m, int p, double[] y, int yo) {
+    int i = 0;
+    for (; i + 4 <= m; i += 4) combine4(c, x, rows, i, 0, p, y, yo);
+    for (; i < m; i++) axpy(c[i], x, rows[i], y, yo, p);
+  }
+
+  /** y[yo + j] += Σ_{r&lt;4} c[i + r]·x[rows[i + r] + j] for from ≤ j &lt; p. */
+  static void combine4(double[] c, double[] x, int[] rows, int i, int from, int p, double[] y, int yo) {
+    int r0 = rows[i];
+    int r1 = rows[i + 1];
+    int r2 = rows[i + 2];
+    int r3 = rows[i + 3];
+    double c0 = c[i];
+    double c1 = c[i + 1];
+    double c2 = c[i + 2];
+    double c3 = c[i + 3];
+    for (int j = from; j < p; j++) y[yo + j] += c0 * x[r0 + j] + c1 * x[r1 + j] + c2 * x[r2 + j] + c3 * x[r3 + j];
+  }
+
   /** Four rows at once: four multiply-adds per load and store of an element of H. */
   private static void rank4(double[] x, int p, int a, int b, int c, int d, double[] v, int o, double[] acc, int at) {
     double va = v[o];

@@ -1076,69 +1076,131 @@ public final class LogisticEngine implements Engine {
     return held >= 0 ? fold == held : fold != -2 - held;
   }
 
+  /**
+   * The rows of one tile (up to {@link GramKernel#CHUNK} of a block) that model {@code held} uses: their
+   * offsets in x into {@code rows}, their indices into {@code index}; returns how many.
+   */
+  private static int tileRows(int held, int[] folds, int from, int to, int p, int[] rows, int[] index) {
+    int count = 0;
+    for (int i = from; i < to; i++) {
+      if (skips(held, folds[i])) continue;
+      index[count] = i;
+      rows[count++] = i * p;
+    }
+    return count;
+  }
+
+  /**
+   * A model's Gram rows waiting for a whole {@link GramKernel#CHUNK}: their offsets in x and, per Hessian
+   * block, their weights.
+   */
+  private static final class Pending {
+    final int[] rows = new int[GramKernel.CHUNK];
+    final double[][] v;
+    int n;
+
+    Pending(int blocks) {
+      v = new double[blocks][GramKernel.CHUNK];
+    }
+
+    /** Adds the rows of a tile (weights {@code vs[q][u]}), each H_q at {@code acc[at + q·stride..]}. */
+    void add(int[] tileRows, double[][] vs, int count, GramKernel kernel, double[] x, int p, double[] acc, int at,
+        int stride, double[] scratch) {
+      for (int u = 0; u < count; u++) {
+        rows[n] = tileRows[u];
+        for (int q = 0; q < v.length; q++) v[q][n] = vs[q][u];
+        if (++n == GramKernel.CHUNK) flush(kernel, x, p, acc, at, stride, scratch);
+      }
+    }
+
+    void flush(GramKernel kernel, double[] x, int p, double[] acc, int at, int stride, double[] scratch) {
+      if (n > 0) for (int q = 0; q < v.length; q++) kernel.add(x, p, rows, v[q], n, acc, at + q * stride, scratch);
+      n = 0;
+    }
+  }
+
+  /**
+   * The binomial pass over one block, a tile of {@link GramKernel#CHUNK} rows at a time for every model
+   * (the tile stays in cache while each model's margins, losses and gradient shares are taken from it,
+   * four rows at a time); H through the Gram kernel a whole chunk of a model's rows at a time.
+   */
   static void accumulate(RowBlocks.Block b, int p, int[] held, boolean[] full, double[] coef, double[] acc) {
     int[] offsets = offsets(p, 1, full);
     double[] x = b.x();
     double[] ys = b.y();
     double[] ws = b.w();
     int[] folds = b.fold();
-    // h and g row by row; H a chunk of rows at a time through the Gram kernel.
     GramKernel kernel = GramKernel.get();
-    int[] rows = new int[GramKernel.CHUNK];
-    double[] v = new double[GramKernel.CHUNK];
+    int models = held.length;
+    int tile = GramKernel.CHUNK;
+    int[] rows = new int[tile];
+    int[] index = new int[tile];
+    double[] eta = new double[tile];
+    double[] res = new double[tile];
+    double[][] v = new double[1][tile];
     double[] scratch = kernel.scratch(p);
-    for (int m = 0; m < held.length; m++) {
-      int co = m * (p + 1);
-      double b0 = coef[co + p];
-      int o = offsets[m];
-      int g = o + 2;
-      int hessian = g + p;   // s, h, H
-      double loss = 0;
-      double sv = 0;
-      double sr = 0;
-      int pending = 0;
-      for (int i = 0; i < b.n(); i++) {
-        if (skips(held[m], folds[i])) continue;
-        int xo = i * p;
-        double eta = b0 + kernel.dot(coef, co, x, xo, p);
-        double e = Math.exp(-Math.abs(eta));
-        double prob;
-        double comp;
-        if (eta >= 0) {
-          prob = 1 / (1 + e);
-          comp = e / (1 + e);
-        } else {
-          prob = e / (1 + e);
-          comp = 1 / (1 + e);
+    Pending[] pending = new Pending[models];
+    double[] loss = new double[models];
+    double[] sv = new double[models];
+    double[] sr = new double[models];
+    for (int from = 0; from < b.n(); from += tile) {
+      int to = Math.min(b.n(), from + tile);
+      for (int m = 0; m < models; m++) {
+        int count = tileRows(held[m], folds, from, to, p, rows, index);
+        if (count == 0) continue;
+        int co = m * (p + 1);
+        double b0 = coef[co + p];
+        int g = offsets[m] + 2;
+        kernel.margins(coef, co, x, rows, count, p, eta);
+        double l = 0;
+        double r = 0;
+        double s = 0;
+        for (int u = 0; u < count; u++) {
+          int i = index[u];
+          double e = b0 + eta[u];
+          double t = Math.exp(-Math.abs(e));
+          double prob;
+          double comp;
+          if (e >= 0) {
+            prob = 1 / (1 + t);
+            comp = t / (1 + t);
+          } else {
+            prob = t / (1 + t);
+            comp = 1 / (1 + t);
+          }
+          double y = ys[i];
+          double w = ws[i];
+          l += w * ((e >= 0 ? (1 - y) * e : -y * e) + Math.log(1 + t));   // log1p: 1e−16 better, 3× slower
+          res[u] = w * (y - prob);
+          r += res[u];
+          v[0][u] = w * prob * comp;
+          s += v[0][u];
         }
-        double y = ys[i];
-        double w = ws[i];
-        loss += w * ((eta >= 0 ? (1 - y) * eta : -y * eta) + Math.log(1 + e));   // log1p: 1e−16 better, 3× slower
-        double res = w * (y - prob);
-        sr += res;
-        kernel.axpy(res, x, xo, acc, g, p);
+        loss[m] += l;
+        sr[m] += r;
+        kernel.combine(res, x, rows, count, p, acc, g);
         if (!full[m]) continue;
-        double vi = w * prob * comp;
-        sv += vi;
-        kernel.axpy(vi, x, xo, acc, hessian + 1, p);
-        rows[pending] = xo;
-        v[pending] = vi;
-        if (++pending == GramKernel.CHUNK) {
-          kernel.add(x, p, rows, v, pending, acc, hessian + 1 + p, scratch);
-          pending = 0;
-        }
+        int hessian = g + p;   // s, h, H
+        sv[m] += s;
+        kernel.combine(v[0], x, rows, count, p, acc, hessian + 1);
+        if (pending[m] == null) pending[m] = new Pending(1);
+        pending[m].add(rows, v, count, kernel, x, p, acc, hessian + 1 + p, 0, scratch);
       }
-      if (pending > 0) kernel.add(x, p, rows, v, pending, acc, hessian + 1 + p, scratch);
-      acc[o] += loss;
-      acc[o + 1] += sr;
-      if (full[m]) acc[hessian] += sv;
+    }
+    for (int m = 0; m < models; m++) {
+      int o = offsets[m];
+      acc[o] += loss[m];
+      acc[o + 1] += sr[m];
+      if (!full[m]) continue;
+      acc[o + 2 + p] += sv[m];
+      if (pending[m] != null) pending[m].flush(kernel, x, p, acc, o + 3 + 2 * p, 0, scratch);
     }
   }
 
   /**
    * The multinomial pass over one block: per model, Σw·ℓ with ℓ = log Σ_k e^{η_k} − η_y, per class k
    * Σr_k and g_k with r_k = w([y = k] − p_k), and the {@link #blocks} of the softmax Hessian over the free
-   * classes, each H through the {@link GramKernel} a chunk of rows at a time.
+   * classes; a tile of rows at a time for every model, as the binomial pass.
    */
   static void accumulate(RowBlocks.Block b, int p, int classes, int[] free, int[] held, boolean[] full,
       double[] coef, double[] acc) {
@@ -1151,69 +1213,76 @@ public final class LogisticEngine implements Engine {
     double[] ws = b.w();
     int[] folds = b.fold();
     GramKernel kernel = GramKernel.get();
-    int[] rows = new int[GramKernel.CHUNK];
-    double[][] v = new double[pairs][GramKernel.CHUNK];
+    int models = held.length;
+    int tile = GramKernel.CHUNK;
+    int[] rows = new int[tile];
+    int[] index = new int[tile];
+    double[][] eta = new double[classes][tile];   // margins, then probabilities
+    double[][] res = new double[classes][tile];
+    double[][] v = new double[pairs][tile];
     double[] scratch = kernel.scratch(p);
-    double[] eta = new double[classes];
-    double[] sv = new double[pairs];
-    double[] sr = new double[classes];
-    for (int m = 0; m < held.length; m++) {
-      int co = m * width;
-      int o = offsets[m];
-      int hessian = o + 1 + classes * (1 + p);
-      double loss = 0;
-      java.util.Arrays.fill(sv, 0);
-      java.util.Arrays.fill(sr, 0);
-      int pending = 0;
-      for (int i = 0; i < b.n(); i++) {
-        if (skips(held[m], folds[i])) continue;
-        int xo = i * p;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < classes; c++) {
-          int cc = co + c * (p + 1);
-          double e = coef[cc + p] + kernel.dot(coef, cc, x, xo, p);
-          eta[c] = e;
-          max = Math.max(max, e);
-        }
-        int y = (int) ys[i];
-        double w = ws[i];
-        double margin = max - eta[y];
-        double sum = 0;
-        for (int c = 0; c < classes; c++) {
-          eta[c] = Math.exp(eta[c] - max);   // now the unnormalized probability
-          sum += eta[c];
-        }
-        loss += w * (Math.log(sum) + margin);   // ℓ = log Σe^{η_k − max} + max − η_y
-        for (int c = 0; c < classes; c++) {
-          eta[c] /= sum;   // now the probability
-          double res = w * ((c == y ? 1 : 0) - eta[c]);
-          sr[c] += res;
-          kernel.axpy(res, x, xo, acc, o + 2 + c * (1 + p), p);
-        }
-        if (!full[m]) continue;
-        for (int bb = 0; bb < free.length; bb++) {
-          double pb = eta[free[bb]];
-          for (int a = 0; a <= bb; a++) {
-            double pa = eta[free[a]];
-            int q = bb * (bb + 1) / 2 + a;
-            double vq = w * ((a == bb ? pa : 0) - pa * pb);
-            sv[q] += vq;
-            v[q][pending] = vq;
-            kernel.axpy(vq, x, xo, acc, hessian + q * stride + 1, p);
+    Pending[] pending = new Pending[models];
+    double[] loss = new double[models];
+    double[][] sv = new double[models][pairs];
+    double[][] sr = new double[models][classes];
+    for (int from = 0; from < b.n(); from += tile) {
+      int to = Math.min(b.n(), from + tile);
+      for (int m = 0; m < models; m++) {
+        int count = tileRows(held[m], folds, from, to, p, rows, index);
+        if (count == 0) continue;
+        int co = m * width;
+        int o = offsets[m];
+        for (int c = 0; c < classes; c++) kernel.margins(coef, co + c * (p + 1), x, rows, count, p, eta[c]);
+        double l = 0;
+        for (int u = 0; u < count; u++) {
+          int i = index[u];
+          double max = Double.NEGATIVE_INFINITY;
+          for (int c = 0; c < classes; c++) {
+            eta[c][u] += coef[co + c * (p + 1) + p];
+            max = Math.max(max, eta[c][u]);
+          }
+          int y = (int) ys[i];
+          double w = ws[i];
+          double margin = max - eta[y][u];
+          double sum = 0;
+          for (int c = 0; c < classes; c++) {
+            eta[c][u] = Math.exp(eta[c][u] - max);   // now the unnormalized probability
+            sum += eta[c][u];
+          }
+          l += w * (Math.log(sum) + margin);   // ℓ = log Σe^{η_k − max} + max − η_y
+          for (int c = 0; c < classes; c++) {
+            eta[c][u] /= sum;   // now the probability
+            res[c][u] = w * ((c == y ? 1 : 0) - eta[c][u]);
+            sr[m][c] += res[c][u];
+          }
+          if (!full[m]) continue;
+          for (int bb = 0; bb < free.length; bb++) {
+            double pb = eta[free[bb]][u];
+            for (int a = 0; a <= bb; a++) {
+              double pa = eta[free[a]][u];
+              int q = bb * (bb + 1) / 2 + a;
+              v[q][u] = w * ((a == bb ? pa : 0) - pa * pb);
+              sv[m][q] += v[q][u];
+            }
           }
         }
-        rows[pending] = xo;
-        if (++pending == GramKernel.CHUNK) {
-          for (int q = 0; q < pairs; q++) kernel.add(x, p, rows, v[q], pending, acc, hessian + q * stride + 1 + p, scratch);
-          pending = 0;
-        }
+        loss[m] += l;
+        for (int c = 0; c < classes; c++) kernel.combine(res[c], x, rows, count, p, acc, o + 2 + c * (1 + p));
+        if (!full[m]) continue;
+        int hessian = o + 1 + classes * (1 + p);
+        for (int q = 0; q < pairs; q++) kernel.combine(v[q], x, rows, count, p, acc, hessian + q * stride + 1);
+        if (pending[m] == null) pending[m] = new Pending(pairs);
+        pending[m].add(rows, v, count, kernel, x, p, acc, hessian + 1 + p, stride, scratch);
       }
-      if (full[m] && pending > 0) {
-        for (int q = 0; q < pairs; q++) kernel.add(x, p, rows, v[q], pending, acc, hessian + q * stride + 1 + p, scratch);
-      }
-      acc[o] += loss;
-      for (int c = 0; c < classes; c++) acc[o + 1 + c * (1 + p)] += sr[c];
-      if (full[m]) for (int q = 0; q < pairs; q++) acc[hessian + q * stride] += sv[q];
+    }
+    for (int m = 0; m < models; m++) {
+      int o = offsets[m];
+      acc[o] += loss[m];
+      for (int c = 0; c < classes; c++) acc[o + 1 + c * (1 + p)] += sr[m][c];
+      if (!full[m]) continue;
+      int hessian = o + 1 + classes * (1 + p);
+      for (int q = 0; q < pairs; q++) acc[hessian + q * stride] += sv[m][q];
+      if (pending[m] != null) pending[m].flush(kernel, x, p, acc, hessian + 1 + p, stride, scratch);
     }
   }
 

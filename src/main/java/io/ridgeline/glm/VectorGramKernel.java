@@ -97,6 +97,61 @@ final class VectorGramKernel extends GramKernel {
     for (; j < p; j++) y[yo + j] += c * x[xo + j];
   }
 
+  /** Four rows at once over whole vectors of columns; the last p mod L columns as the scalar kernel. */
+  @Override
+  void margins(double[] a, int ao, double[] x, int[] rows, int m, int p, double[] out) {
+    int whole = S.loopBound(p);
+    int i = 0;
+    for (; i + 4 <= m; i += 4) {
+      int r0 = rows[i];
+      int r1 = rows[i + 1];
+      int r2 = rows[i + 2];
+      int r3 = rows[i + 3];
+      DoubleVector s0 = DoubleVector.zero(S);
+      DoubleVector s1 = s0;
+      DoubleVector s2 = s0;
+      DoubleVector s3 = s0;
+      for (int j = 0; j < whole; j += L) {
+        DoubleVector aj = DoubleVector.fromArray(S, a, ao + j);
+        s0 = DoubleVector.fromArray(S, x, r0 + j).fma(aj, s0);
+        s1 = DoubleVector.fromArray(S, x, r1 + j).fma(aj, s1);
+        s2 = DoubleVector.fromArray(S, x, r2 + j).fma(aj, s2);
+        s3 = DoubleVector.fromArray(S, x, r3 + j).fma(aj, s3);
+      }
+      out[i] = s0.reduceLanes(VectorOperators.ADD);
+      out[i + 1] = s1.reduceLanes(VectorOperators.ADD);
+      out[i + 2] = s2.reduceLanes(VectorOperators.ADD);
+      out[i + 3] = s3.reduceLanes(VectorOperators.ADD);
+      margins4(a, ao, x, rows, i, whole, p, out);
+    }
+    for (; i < m; i++) out[i] = dot(a, ao, x, rows[i], p);
+  }
+
+  /** Four rows at once, one load and store of y per vector of columns; the rest as the scalar kernel. */
+  @Override
+  void combine(double[] c, double[] x, int[] rows, int m, int p, double[] y, int yo) {
+    int whole = S.loopBound(p);
+    int i = 0;
+    for (; i + 4 <= m; i += 4) {
+      DoubleVector v0 = DoubleVector.broadcast(S, c[i]);
+      DoubleVector v1 = DoubleVector.broadcast(S, c[i + 1]);
+      DoubleVector v2 = DoubleVector.broadcast(S, c[i + 2]);
+      DoubleVector v3 = DoubleVector.broadcast(S, c[i + 3]);
+      int r0 = rows[i];
+      int r1 = rows[i + 1];
+      int r2 = rows[i + 2];
+      int r3 = rows[i + 3];
+      for (int j = 0; j < whole; j += L) {
+        DoubleVector.fromArray(S, x, r0 + j).fma(v0, DoubleVector.fromArray(S, y, yo + j))
+            .add(DoubleVector.fromArray(S, x, r1 + j).mul(v1))
+            .add(DoubleVector.fromArray(S, x, r2 + j).fma(v2, DoubleVector.fromArray(S, x, r3 + j).mul(v3)))
+            .intoArray(y, yo + j);
+      }
+      combine4(c, x, rows, i, whole, p, y, yo);
+    }
+    for (; i < m; i++) axpy(c[i], x, rows[i], y, yo, p);
+  }
+
   /**
    * Rows j0 .. j0+3, columns q .. q+2L−1, all at or below the diagonal: 8 accumulators over the chunk
    * (padded rows at {@code s[i·P..]}, scaled rows at {@code s[zs + i·P..]}), then the jn rows that

@@ -34,11 +34,13 @@ public final class RunPage {
   }
 
   /**
-   * {@link #render} on a daemon thread of its own, so that the caller can write the tables meanwhile
-   * and a charting library that stalls never keeps the JVM alive.
+   * {@link #render} of the tables {@code tables} supplies, both on a daemon thread of its own, so that the
+   * caller can write the tables meanwhile and a charting library that stalls never keeps the JVM alive.
    */
-  public static java.util.concurrent.Future<Map<String, String>> renderInBackground(RunTables t) {
-    java.util.concurrent.FutureTask<Map<String, String>> task = new java.util.concurrent.FutureTask<>(() -> render(t));
+  public static java.util.concurrent.Future<Map<String, String>> renderInBackground(
+      java.util.function.Supplier<RunTables> tables) {
+    java.util.concurrent.FutureTask<Map<String, String>> task =
+        new java.util.concurrent.FutureTask<>(() -> render(tables.get()));
     Thread thread = new Thread(task, "ridgeline-page");
     thread.setDaemon(true);
     thread.start();

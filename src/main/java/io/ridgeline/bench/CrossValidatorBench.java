@@ -15,6 +15,7 @@ import io.ridgeline.cv.FoldedData;
 import io.ridgeline.data.DatasetLoader;
 import io.ridgeline.data.LabeledData;
 import io.ridgeline.job.SweepJob;
+import io.ridgeline.report.NioLocalFileSystem;
 import io.ridgeline.glm.LambdaMax;
 import io.ridgeline.sweep.Grid;
 import java.io.IOException;
@@ -219,7 +220,7 @@ public final class CrossValidatorBench implements Callable<Integer> {
       // A cluster's executors load Ridgeline's classes from the app jar this bench runs from.
       builder.config("spark.jars", CrossValidatorBench.class.getProtectionDomain().getCodeSource().getLocation().getPath());
     }
-    SparkSession spark = io.ridgeline.report.NioLocalFileSystem.use(builder, master).getOrCreate();
+    SparkSession spark = NioLocalFileSystem.use(builder, master).getOrCreate();
     Files.createDirectories(Path.of(DATA_ROOT));
     Path workDir = Files.createTempDirectory(Path.of(DATA_ROOT), fam.key() + "-" + (data == null
         ? rows + "x" + features + (sparse > 0 ? "-sparse" + sparse : "") + (classes > 2 ? "-k" + classes : "")

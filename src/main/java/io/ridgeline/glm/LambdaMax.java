@@ -68,6 +68,14 @@ public final class LambdaMax {
     return new LambdaMax(base(m, spec));
   }
 
+  /**
+   * From α·λ_max computed elsewhere: the Gaussian engine's statistics hold it
+   * ({@link GaussianSolver#lambdaMaxBase}), so its sweep needs no pass of its own.
+   */
+  static LambdaMax ofBase(double base) {
+    return new LambdaMax(base);
+  }
+
   /** λ_max for mixing α. */
   public double at(double alpha) {
     return base * (1 + BOUNDARY_MARGIN) / Math.max(alpha, ALPHA_FLOOR);

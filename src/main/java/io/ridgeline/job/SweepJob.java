@@ -57,13 +57,15 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
+import java.util.function.DoubleUnaryOperator;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One sweep, end to end: load and check the data → assign folds and cache once → build the grid →
- * the engine trains and scores every (fold, point) → fold statistics and selection → the engine fits
+ * One sweep, end to end: load and check the data → assign folds and cache once → choose the engine →
+ * build the grid (λ_max from the engine's statistics where they hold it) → the engine trains and
+ * scores every (fold, point) → fold statistics and selection → the engine fits
  * the grid on all data (the coefficient path and the selected model) → publish the reports and model.
  */
 public final class SweepJob {
@@ -82,8 +84,13 @@ public final class SweepJob {
   /** The phases of {@link PhaseTimes}, in the order they run. */
   static final String LOAD = "load and checks";
   static final String FOLDS = "folds";
-  /** The checks of the run id and weights, λ_max, the grid, the lock and manifest, the engine's plan. */
+  /**
+   * The checks of the run id and weights, the engine's plan, λ_max (with the Gaussian engine, its
+   * per-fold statistics, from which λ_max comes), the grid, the lock and manifest.
+   */
   static final String GRID = "grid and plan";
+  /** The label of λ_max's own pass, made when the engine's statistics do not hold it. */
+  static final String MOMENTS_JOB = "λ_max: feature and label moments";
   static final String CROSS_VALIDATION = "cross-validation";
   static final String FULL_DATA = "full-data fits";
   static final String REPORTS = "reports";
@@ -207,11 +214,12 @@ public final class SweepJob {
       throw new BadInputException("cv.metric " + metric.key() + " needs a binary label, but '"
           + spec.data().label() + "' has " + data.numClasses() + " classes");
     }
-    List<GridPoint> grid = buildGrid(folded);
     ReportWriter writer = new ReportWriter(spark, spec.run().output(), runId);
+    Checkpoints checkpoints = writer.checkpoints();
+    Training training = training(folded, runId, checkpoints, ownsFolds);
+    List<GridPoint> grid = buildGrid(folded, training.engine());
     try (RunLock lock = writer.lock(breakLock)) {
       checkNotFinished(writer, runId);
-      Checkpoints checkpoints = writer.checkpoints();
       Optional<Manifest> earlier = checkpoints.manifest();
       if (earlier.isPresent()) grid = resumedGrid(earlier.get(), folded, grid, runId);
       writer.open();
@@ -223,7 +231,7 @@ public final class SweepJob {
       }
       log.println(describe(folded));
       try {
-        return sweep(runId, started, writer, checkpoints, folded, grid, ownsFolds);
+        return sweep(runId, started, writer, checkpoints, folded, grid, training);
       } catch (RuntimeException | IOException | Error e) {
         recordFailure(writer, runId, started, folded, grid.size(), e);
         throw e;
@@ -321,22 +329,37 @@ public final class SweepJob {
     }
   }
 
+  /**
+   * The engine of a sweep and what drives it, built before the grid (which may take λ_max from the
+   * engine's statistics); the progress learns its total once the grid is known.
+   */
+  private record Training(Engine engine, SweepRunner runner, Progress progress, MlpTrainer mlpTrainer,
+      Halving halving) {}
+
+  private Training training(FoldedData folded, String runId, Checkpoints checkpoints, boolean ownsFolds) {
+    Halving halving = spec.sweep().search() == Search.HALVING ? MlpTrainer.halving(spec) : null;
+    MlpTrainer mlpTrainer = spec.model().family() == Family.MLP
+        ? new MlpTrainer(spec.model(), spec.cv().seed(), halving == null ? 0 : halving.maxEpochs()) : null;
+    Progress progress = new Progress(0, log);
+    SweepRunner runner = new SweepRunner(spark, spec.run().parallelism(), "ridgeline-" + runId, progress, checkpoints);
+    Engine engine = engine(folded, runner, mlpTrainer, halving, checkpoints);
+    // An engine that caches its own copy of the rows may drop ours: the rows are then held once.
+    if (ownsFolds) engine = engine.releasingFolded(folded::release);
+    return new Training(engine, runner, progress, mlpTrainer, halving);
+  }
+
   private Outcome sweep(String runId, Instant started, ReportWriter writer, Checkpoints checkpoints,
-      FoldedData folded, List<GridPoint> grid, boolean ownsFolds) throws IOException {
+      FoldedData folded, List<GridPoint> grid, Training training) throws IOException {
     LabeledData data = folded.source();
     Metric metric = spec.cv().metric();
     int k = folded.folds();
     boolean fullPath = spec.report().coefficients() && spec.model().family().isElasticNet();
     boolean mlp = spec.model().family() == Family.MLP;
-    Halving halving = spec.sweep().search() == Search.HALVING ? MlpTrainer.halving(spec) : null;
-    MlpTrainer mlpTrainer = mlp ? new MlpTrainer(spec.model(), spec.cv().seed(), halving == null ? 0 : halving.maxEpochs())
-        : null;
+    Halving halving = training.halving();
+    MlpTrainer mlpTrainer = training.mlpTrainer();
+    Engine engine = training.engine();
     int cvTrials = halving != null ? halving.trials(grid.size(), k) : grid.size() * k;
-    Progress progress = new Progress(cvTrials + (fullPath ? grid.size() : 1), log);
-    SweepRunner runner = new SweepRunner(spark, spec.run().parallelism(), "ridgeline-" + runId, progress, checkpoints);
-    Engine engine = engine(folded, runner, mlpTrainer, halving, checkpoints);
-    // An engine that caches its own copy of the rows may drop ours: the rows are then held once.
-    if (ownsFolds) engine = engine.releasingFolded(folded::release);
+    training.progress().expect(cvTrials + (fullPath ? grid.size() : 1));
     log.println("engine: " + engine.name() + " · " + grid.size() + " grid points × " + k + " folds"
         + (halving == null ? "" : " · successive halving, η = " + halving.eta() + ": " + join(halving.budgets())
             + " epochs for " + join(java.util.Arrays.stream(halving.candidates(grid.size())).boxed().toList())
@@ -350,7 +373,7 @@ public final class SweepJob {
       if (mlpTrainer != null) mlpTrainer.release();   // the folds' stacked training sets
     }
     times.end(CROSS_VALIDATION);
-    times.scoring(runner.scoringSeconds());
+    times.scoring(training.runner().scoringSeconds());
     if (checkpoints.reusedUnits() > 0) {
       log.printf(Locale.ROOT, "resume: reused %d recorded unit%s (%d of %d trials); computed the rest%n",
           checkpoints.reusedUnits(), checkpoints.reusedUnits() == 1 ? "" : "s", checkpoints.reusedTrials(), cvTrials);
@@ -584,17 +607,21 @@ public final class SweepJob {
     return heap / 4 / Math.max(1, cores);
   }
 
-  private List<GridPoint> buildGrid(FoldedData folded) {
+  /** The grid; a λ path starts at λ_max, from the engine's own statistics where they hold it. */
+  private List<GridPoint> buildGrid(FoldedData folded, Engine engine) {
     if (spec.model().family() == Family.MLP) return Grid.mlp(spec.sweep());
     if (spec.sweep().lambdaValues() != null) return Grid.build(spec.sweep(), alpha -> Double.NaN);
-    spark.sparkContext().setJobDescription("λ_max: feature and label moments");
-    LabeledData data = folded.source();
-    LambdaMax lambdaMax = LambdaMax.of(folded.frame(), spec.model(), data.numFeatures(), data.numClasses());
-    spark.sparkContext().setJobDescription(null);
-    if (!(lambdaMax.at(1) > 0)) {
+    DoubleUnaryOperator lambdaMax = engine.lambdaMax(folded);
+    if (lambdaMax == null) {
+      spark.sparkContext().setJobDescription(MOMENTS_JOB);
+      LabeledData data = folded.source();
+      lambdaMax = LambdaMax.of(folded.frame(), spec.model(), data.numFeatures(), data.numClasses())::at;
+      spark.sparkContext().setJobDescription(null);
+    }
+    if (!(lambdaMax.applyAsDouble(1) > 0)) {
       throw new BadInputException("λ_max is 0: no feature varies with the label; give sweep.lambda.values");
     }
-    return Grid.build(spec.sweep(), lambdaMax::at);
+    return Grid.build(spec.sweep(), lambdaMax);
   }
 
   private String describe(FoldedData folded) {

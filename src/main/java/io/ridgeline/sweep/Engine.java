@@ -2,6 +2,7 @@ package io.ridgeline.sweep;
 
 import io.ridgeline.cv.FoldedData;
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * How a sweep trains and scores: every (fold, point) trial, then full-data fits. Engines schedule
@@ -11,6 +12,15 @@ import java.util.List;
 public interface Engine {
   /** The engine's name, recorded in the {@code runs} table. */
   String name();
+
+  /**
+   * λ_max for each α (the λ at which every coefficient is zero, see {@code glm.LambdaMax}) from the
+   * statistics the engine gathers for its cross-validation anyway, gathered now and kept for it; or null
+   * when its statistics do not hold λ_max, and the sweep takes a pass of its own for it.
+   */
+  default DoubleUnaryOperator lambdaMax(FoldedData folded) {
+    return null;
+  }
 
   /** Every (fold, point) trial of the grid. */
   List<TrialResult> crossValidate(FoldedData folded, List<GridPoint> grid);

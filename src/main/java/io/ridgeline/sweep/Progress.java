@@ -8,7 +8,7 @@ import java.util.Locale;
  * earlier attempt recorded count as done but not toward the rate behind the ETA. Thread-safe.
  */
 public final class Progress {
-  private final int total;
+  private int total;
   private final PrintStream out;
   private final long start = System.nanoTime();
   private int done;
@@ -17,6 +17,15 @@ public final class Progress {
   public Progress(int total, PrintStream out) {
     this.total = total;
     this.out = out;
+  }
+
+  /**
+   * The trials to come, once the grid is known: a sweep's engine may gather its statistics (and λ_max
+   * from them) before the grid exists. The clock runs from construction, so that work counts toward the
+   * rate behind the ETA.
+   */
+  public synchronized void expect(int trials) {
+    total = trials;
   }
 
   /** Trials recorded by an earlier attempt of the run: done, without a line of their own. */

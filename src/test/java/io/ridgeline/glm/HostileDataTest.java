@@ -275,6 +275,7 @@ class HostileDataTest {
     String kind = family.equals("linear") ? "linear" : "logistic";
     double[] ours = new double[2];
     double[] raw = new double[2];
+    double[] engine = new double[2];
     for (int shifted = 0; shifted < 2; shifted++) {
       io.ridgeline.config.SweepSpec spec = Samples.spec(yaml(kind, data(sample, shifted == 0 ? Map.of()
           : Map.of(column, offset)), label, features));
@@ -284,11 +285,21 @@ class HostileDataTest {
           (acc, r) -> acc.add((org.apache.spark.ml.linalg.Vector) r.get(0), r.getDouble(1), r.getDouble(2)),
           Moments::merge);
       raw[shifted] = LambdaMax.base(m, spec.model());
+      if (kind.equals("linear")) engine[shifted] = LambdaMaxTest.engineLambdaMax(spec, 1);
     }
     double moved = Math.abs(ours[1] - ours[0]) / ours[0];
     System.out.printf("λ_max, %s, %s + %s: moves %.1e relative (raw moments: %.1e)%n", family, column, offset, moved,
         Math.abs(raw[1] - raw[0]) / raw[0]);
     assertTrue(moved <= 5e-12, "λ_max moved by " + moved);   // measured ≤ 4.7e−13
+    if (kind.equals("linear")) {
+      // The Gaussian engine's λ_max, from its statistics shifted by the overall means.
+      double engineMoved = Math.abs(engine[1] - engine[0]) / engine[0];
+      double apart = Math.abs(engine[0] - ours[0]) / ours[0];
+      System.out.printf("λ_max from the Gaussian engine: moves %.1e relative; %.1e from the moments pass's%n",
+          engineMoved, apart);
+      assertTrue(engineMoved <= 5e-12, "the engine's λ_max moved by " + engineMoved);
+      assertTrue(apart <= 5e-12, "the engine's λ_max is " + apart + " relative from the moments pass's");
+    }
   }
 
   /** Item 2 for logistic: a feature + 1e6 (binomial and multinomial) changes nothing beyond 1e−9. */

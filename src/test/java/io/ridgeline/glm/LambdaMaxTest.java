@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ridgeline.Samples;
 import io.ridgeline.TestSpark;
 import io.ridgeline.config.SweepSpec;
+import io.ridgeline.cv.FoldPlan;
+import io.ridgeline.cv.FoldedData;
 import io.ridgeline.data.DatasetLoader;
 import io.ridgeline.data.LabeledData;
 import io.ridgeline.sweep.FittedModel;
@@ -63,6 +65,40 @@ class LambdaMaxTest {
     double stdRatio = nForStd == 1 ? 1 : Math.sqrt((nForStd - 1.0) / nForStd);
     double expected = glmnetLambdaMax(caseId) * stdRatio * (1 + LambdaMax.BOUNDARY_MARGIN);
     assertEquals(expected, ours, 1e-10 * ours, caseId);
+  }
+
+  /**
+   * The Gaussian engine's λ_max, from the total of its per-fold statistics (no pass of its own), is
+   * glmnet's too, with and without standardization and an intercept.
+   */
+  @ParameterizedTest
+  @CsvSource({
+      "gaussian_a1_std, 1, true, true",
+      "gaussian_a0.5_std, 0.5, true, true",
+      "gaussian_a0_std, 0, true, true",
+      "gaussian_a0.5_nostd, 0.5, false, true",
+      "gaussian_a0.5_std_noint, 0.5, true, false",
+  })
+  void gaussianEngineStatisticsGiveGlmnetsLambdaMax(String caseId, double alpha, boolean standardize,
+      boolean intercept) throws IOException {
+    SweepSpec spec = Samples.spec(Samples.DIABETES, "model.standardize=" + standardize, "model.intercept=" + intercept);
+    double ours = engineLambdaMax(spec, alpha);
+    double expected = glmnetLambdaMax(caseId) * (1 + LambdaMax.BOUNDARY_MARGIN);
+    System.out.printf("λ_max from the Gaussian engine's statistics, %s: %.1e relative to glmnet's%n", caseId,
+        Math.abs(ours - expected) / expected);
+    assertEquals(expected, ours, 1e-10 * ours, caseId);
+  }
+
+  /** λ_max at α from a {@link GaussianEngine}'s statistics on the folded rows of {@code spec}'s data. */
+  static double engineLambdaMax(SweepSpec spec, double alpha) {
+    FoldedData folded = FoldPlan.assign(spark, DatasetLoader.load(spark, spec), spec.cv(), 0);
+    try {
+      GaussianEngine engine = new GaussianEngine(spec.model(), folded.source().numFeatures(),
+          WideData.runner("lambda-max"), spec.cv().metric());
+      return engine.lambdaMax(folded).applyAsDouble(alpha);
+    } finally {
+      folded.release();
+    }
   }
 
   /** MLlib itself: every coefficient is zero at λ_max, and not all are at 0.95·λ_max. */

@@ -191,9 +191,11 @@ public final class FoldPlan {
     Column key = group != null
         ? when(col(LabeledData.USER_GROUP).isNotNull(), xxhash64(lit(cv.seed()), col(LabeledData.USER_GROUP)))
         : xxhash64(lit(cv.seed()), features[0], features[1], col(LabeledData.LABEL), col(LabeledData.WEIGHT));
-    // Read twice (the grouping, the join back): assembled and hashed once, cached until the folded rows are.
+    // Read twice (the grouping, the join back): assembled and hashed once, cached until the folded rows
+    // are. Partitioned by key, so neither the grouping nor the join moves these rows again.
     Dataset<Row> keyed = data.frame()
         .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT), key.as(KEY))
+        .repartition(numPartitions, col(KEY))
         .persist(StorageLevel.MEMORY_AND_DISK());
     scratch.add(keyed);
     // Classes: the class nearest the mean label (exact: integer sums); regression: the label midrange
@@ -227,7 +229,21 @@ public final class FoldPlan {
     StructType schema = new StructType()
         .add(KEY, DataTypes.LongType, false)
         .add(FoldedData.FOLD, DataTypes.IntegerType, false);
-    return placed(keyed.join(spark.createDataFrame(dealt, schema), KEY), numPartitions);
+    Dataset<Row> joined = keyed.join(spark.createDataFrame(dealt, schema), KEY);
+    return group != null ? placed(joined, numPartitions) : sortedByKey(joined);
+  }
+
+  /**
+   * Rows hash-partitioned by their key (the join's output, as {@code keyed} is), which without a group
+   * column is a hash of the row's own features, label and weight: sorted by it within each partition,
+   * their placement is a function of the rows alone, as {@link #placed} makes it, at no further shuffle.
+   * Rows with equal keys are identical and share a fold (but for a 2⁻⁶⁴ chance), so their order among
+   * themselves is moot. (With a group column a key covers a whole group, whose rows differ and may be
+   * many: those are {@link #placed} by their own hash.)
+   */
+  private static Dataset<Row> sortedByKey(Dataset<Row> rows) {
+    return rows.sortWithinPartitions(col(KEY))
+        .select(col(LabeledData.FEATURES), col(LabeledData.LABEL), col(LabeledData.WEIGHT), col(FoldedData.FOLD));
   }
 
   /**

@@ -26,6 +26,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FoldPlanTest {
   private static final SparkSession spark = TestSpark.session();
@@ -209,6 +211,35 @@ class FoldPlanTest {
     Map<Integer, Integer> many = folds(FoldPlan.assign(spark, data(13, false), cv(5, 11, true, null), 7));
     assertEquals(ROWS, one.size());
     assertEquals(one, many);
+  }
+
+  /**
+   * Not only the folds but where the folded rows sit — which partition, in which order — is a function
+   * of the rows alone, so every pass sums them in the same order whatever the source's partitioning (a
+   * resumed run reproduces an uninterrupted one bit for bit): with duplicates (rows placed by their
+   * group key), with a group column and with a fold column (rows placed by their own hash).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"duplicates", "groups", "fold column"})
+  void placementDependsOnTheRowsNotOnPartitioning(String kind) {
+    java.util.function.IntFunction<FoldedData> folded = partitions -> switch (kind) {
+      case "duplicates" -> FoldPlan.assign(spark, copied(partitions, i -> 1 + i % 3, false), cv(5, 4, true, null), 4);
+      case "groups" -> FoldPlan.assign(spark, copied(partitions, i -> 1, true), grouped(5, 4, true), 4);
+      default -> FoldPlan.assign(spark, data(partitions, true), cv(5, 4, false, LabeledData.USER_FOLD), 4);
+    };
+    List<List<String>> one = placement(folded.apply(1));
+    List<List<String>> many = placement(folded.apply(13));
+    assertEquals(4, one.size());
+    assertTrue(one.stream().allMatch(p -> !p.isEmpty()), "every partition holds rows");
+    assertEquals(one, many);
+  }
+
+  /** The folded rows partition by partition, in order (then released). */
+  private static List<List<String>> placement(FoldedData f) {
+    List<List<String>> out = new ArrayList<>();
+    for (List<Row> part : f.frame().javaRDD().glom().collect()) out.add(part.stream().map(Row::toString).toList());
+    f.release();
+    return out;
   }
 
   @Test

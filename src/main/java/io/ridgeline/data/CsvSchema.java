@@ -12,10 +12,14 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -47,11 +51,15 @@ final class CsvSchema {
     Dataset<Row> sample = spark.read().option("header", true).option("inferSchema", true)
         .csv(spark.createDataset(lines, Encoders.STRING()));
     StructType schema = sample.schema();
-    boolean[] seen = new boolean[schema.size()];
-    for (Row r : sample.collectAsList()) {
-      for (int c = 0; c < seen.length; c++) seen[c] |= !r.isNullAt(c);
+    // Inference types a column text when every sampled value is empty; a column of another type had a
+    // value. So only the text columns can be empty in the whole sample: their non-empty values counted.
+    List<Column> textCounts = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      if (f.dataType().equals(DataTypes.StringType)) textCounts.add(functions.count(Columns.of(f.name())));
     }
-    for (boolean s : seen) if (!s) return null;
+    if (textCounts.isEmpty()) return schema;
+    Row counts = sample.agg(textCounts.get(0), textCounts.subList(1, textCounts.size()).toArray(new Column[0])).first();
+    for (int c = 0; c < counts.size(); c++) if (counts.getLong(c) == 0) return null;
     return schema;
   }
 

@@ -80,6 +80,21 @@ class CsvSchemaTest {
     d.release();
   }
 
+  /**
+   * Only text columns can be empty in the whole sample (a typed column had a value), so only they are
+   * counted: an empty one among text columns, with a dot in its name, still sends the file to whole-file
+   * inference, and text columns with values keep the sampled schema.
+   */
+  @Test
+  void emptyTextColumnsAreFoundAmongTextColumnsWithDottedNames() throws IOException {
+    String empty = write("empty-dotted.csv", "x,c.a,z.v,y",
+        i -> (i % 5) + "," + (i % 2 == 0 ? "u" : "v") + "," + (i < CsvSchema.SAMPLE_ROWS + 10 ? "" : "w") + "," + i);
+    assertNull(CsvSchema.sampled(spark, empty));
+    String full = write("text-dotted.csv", "x,c.a,z.v,y",
+        i -> (i % 5) + "," + (i % 2 == 0 ? "u" : "v") + "," + (i % 3 == 0 ? "" : "w") + "," + i);
+    assertEquals(DatasetLoader.read(spark, full, DataFormat.CSV).schema(), CsvSchema.sampled(spark, full));
+  }
+
   @Test
   void theParsedSourceIsCachedForTheChecksAndReleasedWithTheFolds() throws IOException {
     String path = write("cached.csv", "x.a,t,y", i -> (i % 9) + "," + (i % 3 == 0 ? "u" : "v") + "," + (i % 4));

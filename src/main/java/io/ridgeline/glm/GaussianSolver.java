@@ -97,12 +97,14 @@ final class GaussianSolver {
   }
 
   /**
-   * α·λ_max of these statistics (see {@link LambdaMax}): max_j |c_j|/π_j over the features that vary,
-   * 0 when the label is constant. The same c_j, σ_j and constancy tests as the solver's, without forming
-   * A: the path's first λ is then the exact boundary of the problem the solver solves.
+   * α·λ_max of these statistics (see {@link LambdaMax}): max_j |c_j|/π_j over the features that vary.
+   * The same c_j, σ_j and constancy tests as the solver's, without forming A: the path's first λ is then
+   * the exact boundary of the problem the solver solves. With an intercept a constant label gives 0
+   * exactly (its shifted sums need not vanish: the mean of equal values can differ from them in the last
+   * bit); without one it is the solver that refuses a constant non-zero label, naming it.
    */
   static double lambdaMaxBase(Gram g, ModelSpec spec, FeatureStats.Set set) {
-    if (set != null && set.labelConstant()) return 0;
+    if (spec.intercept() && set != null && set.labelConstant()) return 0;
     double best = 0;
     for (int j = 0; j < g.p(); j++) {
       double sigma = sigma(g, set, j);

@@ -619,7 +619,8 @@ public final class SweepJob {
       spark.sparkContext().setJobDescription(null);
     }
     if (!(lambdaMax.applyAsDouble(1) > 0)) {
-      throw new BadInputException("λ_max is 0: no feature varies with the label; give sweep.lambda.values");
+      throw new BadInputException(folded.source().path() + ": λ_max is 0: data.label '" + spec.data().label()
+          + "' is constant, or no feature is correlated with it, so a λ path has no start; give sweep.lambda.values");
     }
     return Grid.build(spec.sweep(), lambdaMax);
   }

@@ -200,6 +200,14 @@ class BadInputTest {
         + "value in a used numeric column, and data.missing is drop", "--set", "data.missing=drop");
   }
 
+  @Test
+  void constantLabelWithALambdaPath() {
+    String data = file("constant.csv", "x1,x2,y\n1,2,3\n2,1,3\n3,5,3\n4,4,3\n5,3,3\n6,6,3\n");
+    assertSweepRefused("constant", data, "linear", "", data + ": λ_max is 0: data.label 'y' is constant, or no "
+        + "feature is correlated with it, so a λ path has no start; give sweep.lambda.values",
+        "--set", "sweep.lambda.values=null", "--set", "sweep.lambda.path.count=5");
+  }
+
   // ---- predict ----
 
   private static String model;

@@ -1,5 +1,6 @@
 package io.ridgeline.glm;
 
+import io.ridgeline.config.BadInputException;
 import io.ridgeline.config.Metric;
 import io.ridgeline.config.SweepSpec.ModelSpec;
 import io.ridgeline.cv.FoldedData;
@@ -120,6 +121,15 @@ public final class GaussianEngine implements Engine {
     return out;
   }
 
+  /**
+   * The per-fold statistics, gathered before the sweep writes anything: a training set whose label is a
+   * non-zero constant without an intercept is refused then, not recorded as a failed run.
+   */
+  @Override
+  public void inspect(FoldedData folded) {
+    grams(folded);
+  }
+
   /** From the total statistics of the per-fold pass, which the cross-validation then reuses. */
   @Override
   public DoubleUnaryOperator lambdaMax(FoldedData folded) {
@@ -154,11 +164,29 @@ public final class GaussianEngine implements Engine {
         if (!stats.sparseRows()) System.arraycopy(all.mean, 0, xShift, 0, p);
         yShift = all.labelMean;
       }
+      if (!spec.intercept()) refuseConstantLabels(folded);
       DegenerateSets.note(stats, folded.source().featureNames(), runner::note);
       runner.label("gaussian engine · per-fold statistics (one pass)");
       grams = FoldGrams.of(folded.frame(), k, p, xShift, yShift);
     }
     return grams;
+  }
+
+  /**
+   * MLlib cannot regularize a constant non-zero label without an intercept (its σ_y is 0), so neither
+   * can the solver: refused naming the value and the first training set that has it (all rows: k).
+   */
+  private void refuseConstantLabels(FoldedData folded) {
+    int k = folded.folds();
+    for (int i = 0; i <= k; i++) {
+      int held = (i + k) % (k + 1);   // all rows (k) first, then the folds in order
+      FeatureStats.Set set = stats.training(held);
+      if (!set.labelConstant() || set.labelMin == 0) continue;
+      throw new BadInputException(folded.source().path() + ": data.label '" + folded.source().labelColumn()
+          + "' is constant (" + set.labelMin + ") in " + (held == k ? "all rows" : "the training rows of fold "
+          + (held + 1) + "/" + k) + " and model.intercept is false: MLlib's objective cannot be regularized "
+          + "there; fit an intercept");
+    }
   }
 
   /** The solver of the training set that holds out fold {@code held} (k: all rows), from its statistics. */

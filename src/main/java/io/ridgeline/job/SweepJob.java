@@ -217,6 +217,7 @@ public final class SweepJob {
     ReportWriter writer = new ReportWriter(spark, spec.run().output(), runId);
     Checkpoints checkpoints = writer.checkpoints();
     Training training = training(folded, runId, checkpoints, ownsFolds);
+    training.engine().inspect(folded);
     List<GridPoint> grid = buildGrid(folded, training.engine());
     try (RunLock lock = writer.lock(breakLock)) {
       checkNotFinished(writer, runId);

@@ -14,6 +14,12 @@ public interface Engine {
   String name();
 
   /**
+   * Called before the sweep writes anything: gathers what the engine needs first, and refuses data it
+   * cannot fit ({@code BadInputException}). Default: nothing to gather or refuse.
+   */
+  default void inspect(FoldedData folded) {}
+
+  /**
    * λ_max for each α (the λ at which every coefficient is zero, see {@code glm.LambdaMax}) from the
    * statistics the engine gathers for its cross-validation anyway, gathered now and kept for it; or null
    * when its statistics do not hold λ_max, and the sweep takes a pass of its own for it.

@@ -208,6 +208,19 @@ class BadInputTest {
         "--set", "sweep.lambda.values=null", "--set", "sweep.lambda.path.count=5");
   }
 
+  @Test
+  void constantNonZeroLabelWithoutAnIntercept() {
+    String data = file("constant-noint.csv", "x1,x2,y\n1,2,0.1\n2,1,0.1\n3,5,0.1\n4,4,0.1\n5,3,0.1\n6,6,0.1\n");
+    assertSweepRefused("constant-noint", data, "linear", "", data + ": data.label 'y' is constant (0.1) in all rows "
+        + "and model.intercept is false: MLlib's objective cannot be regularized there; fit an intercept",
+        "--set", "model.intercept=false");
+    // Constant in one training set only: the rows outside fold 1 (cv.foldColumn f, ids 0, 1, 2).
+    String folds = file("constant-fold.csv", "x1,x2,f,y\n1,2,0,5\n2,1,0,7\n3,5,1,0.1\n4,4,1,0.1\n5,3,2,0.1\n6,6,2,0.1\n");
+    assertSweepRefused("constant-fold", folds, "linear", "", folds + ": data.label 'y' is constant (0.1) in the "
+        + "training rows of fold 1/3 and model.intercept is false", "--set", "model.intercept=false",
+        "--set", "cv.foldColumn=f", "--set", "data.features=[x1, x2]");
+  }
+
   // ---- predict ----
 
   private static String model;

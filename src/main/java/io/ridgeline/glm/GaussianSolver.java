@@ -1,6 +1,5 @@
 package io.ridgeline.glm;
 
-import io.ridgeline.config.BadInputException;
 import io.ridgeline.config.SweepSpec.ModelSpec;
 
 /**
@@ -24,7 +23,8 @@ import io.ridgeline.config.SweepSpec.ModelSpec;
  * <p><b>Degenerate training sets</b> ({@link FeatureStats.Set}, exact min/max tests): a feature constant
  * in the training rows has σ_j = 0 exactly and β_j = 0, as glmnet; a constant label gives β = 0 and
  * b₀ = ȳ with an intercept (MLlib's and glmnet's answer; also b₀ = 0 when ȳ = 0 without one); a
- * constant non-zero label without an intercept is refused, as MLlib refuses to regularize it.
+ * constant non-zero label without an intercept is refused, as MLlib refuses to regularize it (by
+ * {@link GaussianEngine} from its per-fold statistics, before a solver is built).
  *
  * <p><b>Shifted statistics.</b> The {@link Gram} may hold sums of (x − s, y − t) for a fixed shift
  * (s, t) (the overall means, with an intercept only: without one a shift changes the problem). The
@@ -85,9 +85,8 @@ final class GaussianSolver {
     }
     constantLabel = set != null ? set.labelConstant() : false;
     ySigma = constantLabel ? 0 : Math.sqrt(Math.max(0, g.syy() / n - yMean * yMean));
-    if (constantLabel && !intercept && yShift + yMean != 0) {
-      throw new BadInputException("data.label is constant (" + (yShift + yMean) + ") in a training set and "
-          + "model.intercept is false: MLlib's objective cannot be regularized there");
+    if (constantLabel && !intercept && yShift + yMean != 0) {   // the engine refuses it from its statistics
+      throw new IllegalStateException("a constant non-zero label without an intercept reached the solver");
     }
     if (!constantLabel && !(ySigma > 0)) {
       throw new IllegalStateException("the label has no variance in a training set that is not constant");
@@ -101,7 +100,7 @@ final class GaussianSolver {
    * The same c_j, σ_j and constancy tests as the solver's, without forming A: the path's first λ is then
    * the exact boundary of the problem the solver solves. With an intercept a constant label gives 0
    * exactly (its shifted sums need not vanish: the mean of equal values can differ from them in the last
-   * bit); without one it is the solver that refuses a constant non-zero label, naming it.
+   * bit); without one the engine refuses a constant non-zero label before it asks for λ_max.
    */
   static double lambdaMaxBase(Gram g, ModelSpec spec, FeatureStats.Set set) {
     if (spec.intercept() && set != null && set.labelConstant()) return 0;

@@ -117,6 +117,10 @@ public final class CrossValidatorBench implements Callable<Integer> {
       + "with this many non-zeros each, at random features (default: dense rows)")
   int sparse;
 
+  @Option(names = "--informative", paramLabel = "N", description = "non-zero coefficients of the generated truth "
+      + "per class (default: a quarter of --features)")
+  int informative;
+
   @Option(names = "--folds", paramLabel = "K", description = "cross-validation folds (default: 5)")
   int folds = 5;
 
@@ -206,8 +210,9 @@ public final class CrossValidatorBench implements Callable<Integer> {
     if (ridgelineOnly && baselineOnly) {
       throw new BadInputException("--ridgeline-only and --baseline-only exclude each other");
     }
-    if (data != null && (sparse != 0 || classes != 2)) {
-      throw new BadInputException("--sparse and --classes describe generated data: not with --data " + data);
+    if (data != null && (sparse != 0 || classes != 2 || informative != 0)) {
+      throw new BadInputException("--sparse, --classes and --informative describe generated data: not with --data "
+          + data);
     }
     if (fam == Family.LINEAR && classes != 2) {
       throw new BadInputException("--classes " + classes + ": applies to --family logistic only");
@@ -224,6 +229,7 @@ public final class CrossValidatorBench implements Callable<Integer> {
     Files.createDirectories(Path.of(DATA_ROOT));
     Path workDir = Files.createTempDirectory(Path.of(DATA_ROOT), fam.key() + "-" + (data == null
         ? rows + "x" + features + (sparse > 0 ? "-sparse" + sparse : "") + (classes > 2 ? "-k" + classes : "")
+            + (informative > 0 ? "-i" + informative : "")
         : "data") + "-");
     try {
       String path;
@@ -232,7 +238,8 @@ public final class CrossValidatorBench implements Callable<Integer> {
       if (data == null) {
         path = workDir.resolve("data.parquet").toAbsolutePath().toString();
         int partitions = (int) Math.max(4, Math.min(8, rows / 200_000));
-        SyntheticData truth = SyntheticData.of(fam, features, classes, sparse, seed);
+        SyntheticData truth = SyntheticData.of(fam, features, classes, sparse,
+            informative > 0 ? informative : Math.max(1, features / 4), seed);
         long start = System.nanoTime();
         spark.sparkContext().setJobDescription("bench-cv · generate synthetic data");
         truth.frame(spark, rows, partitions, seed).write().parquet(path);

@@ -34,7 +34,7 @@ import org.apache.spark.sql.types.StructType;
  * normal, so E[x_j x_l] = δ_jl·m/p and Cov(aᵀx, bᵀx) = (m/p)·aᵀb.
  *
  * <p><b>Truth.</b> Per class vector (one for linear and binomial, K for multinomial) a quarter of the
- * coefficients (at least one), at random positions, are ±U(0.5, 2); the rest are zero. With η = xᵀβ:
+ * coefficients (at least one; or a given number), at random positions, are ±U(0.5, 2); the rest are zero. With η = xᵀβ:
  * <ul>
  *   <li>linear: y = 3 + η + ε, ε ~ N(0, σ²), σ² = Var(η)/4, so R² = 0.8;
  *   <li>binomial: y ~ Bernoulli(sigmoid(−0.5 + c·η)), c set so that the Bayes accuracy
@@ -71,7 +71,15 @@ public record SyntheticData(Family family, int p, int classes, int nonzerosPerRo
    * binomial); {@code nonzerosPerRow} 0 for dense data, else 1..p.
    */
   public static SyntheticData of(Family family, int p, int classes, int nonzerosPerRow, long seed) {
+    return of(family, p, classes, nonzerosPerRow, Math.max(1, p / 4), seed);
+  }
+
+  /** As above, with {@code informative} non-zero coefficients per class vector (1..p). */
+  public static SyntheticData of(Family family, int p, int classes, int nonzerosPerRow, int informative, long seed) {
     if (p < 1) throw new BadInputException("--features must be ≥ 1, not " + p);
+    if (informative < 1 || informative > p) {
+      throw new BadInputException("--informative must be between 1 and --features (" + p + "), not " + informative);
+    }
     if (nonzerosPerRow < 0 || nonzerosPerRow > p) {
       throw new BadInputException("--sparse must be between 1 and --features (" + p + "), not " + nonzerosPerRow);
     }
@@ -85,7 +93,7 @@ public record SyntheticData(Family family, int p, int classes, int nonzerosPerRo
     for (int c = 0; c < vectors; c++) {
       List<Integer> order = new ArrayList<>(IntStream.range(0, p).boxed().toList());
       Collections.shuffle(order, rnd);
-      for (int i = 0; i < Math.max(1, p / 4); i++) {
+      for (int i = 0; i < informative; i++) {
         beta[c * p + order.get(i)] = (rnd.nextBoolean() ? 1 : -1) * (0.5 + 1.5 * rnd.nextDouble());
       }
     }

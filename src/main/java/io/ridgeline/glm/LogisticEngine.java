@@ -87,6 +87,18 @@ import org.apache.spark.ml.param.ParamMap;
  * spread of the fold fits), with the contraction and stopping rule below. A model asks for its own
  * Hessian only when the anchor has not moved since its last shared one.
  *
+ * <p><b>Working sets (binomial, α &gt; 0).</b> Hessian statistics are gathered only over a path's working
+ * set W, as glmnet's sequential strong rule (Tibshirani et al. 2012) has it: at each λ, the features
+ * where any of the path's models is non-zero and those with |∇_j| &gt; α(2λ − λ_prev)·π_j at a model's
+ * last point of the previous λ (at the first λ, none: the check below adds them). The quadratic model is
+ * then over W (h and H over W: w(w+1)/2 multiply-adds a row instead of p(p+1)/2), the features outside
+ * stay at 0, and the gradient, O(p) a row anyway, is still gathered over all p. When a path's models have
+ * all converged on W, each is checked against the KKT conditions over every feature: |∇_j| ≤ λα·π_j
+ * outside W at its final point (bounded from the last pass's gradient, see {@code addViolators}); the
+ * violators join W and the models that had them step again. A carried Hessian whose set covers the new
+ * W is restricted to it. A ridge path (α = 0) keeps every feature. {@code -Dridgeline.screening=false}
+ * turns working sets off.
+ *
  * <p><b>Scoring.</b> One pass at the end scores every model of every fold on that fold's rows
  * (logloss, accuracy, f1 through {@link Evaluation}; binomial auc exactly by a distributed sort, {@link Auc}).
  *
@@ -141,6 +153,11 @@ public final class LogisticEngine implements Engine {
   private final Map<GridPoint, Solution> full = new HashMap<>();
   /** Drops the folded frame's cache once the row blocks are cached (see {@link #releasingFolded}). */
   private Runnable releaseFolded = () -> {};
+  /**
+   * Binomial paths with α &gt; 0 gather Hessians over working sets ({@code -Dridgeline.screening=false}
+   * turns it off, for side-by-side measurements).
+   */
+  private boolean screening = !"false".equals(System.getProperty("ridgeline.screening"));
 
   public LogisticEngine(ModelSpec spec, int numFeatures, SweepRunner runner) {
     this(spec, numFeatures, 2, runner);
@@ -159,6 +176,12 @@ public final class LogisticEngine implements Engine {
   @Override
   public String name() {
     return "logistic";
+  }
+
+  /** Turns the working sets (strong rules and KKT checks) on or off. */
+  LogisticEngine screening(boolean on) {
+    screening = on;
+    return this;
   }
 
   @Override
@@ -273,6 +296,8 @@ public final class LogisticEngine implements Engine {
     final double[] tiledSigma;
     /** Mean of the shifted features. */
     final double[] mean;
+    /** √(σ_j² + mean_j²) ≥ the weighted root mean square of the shifted feature (for the KKT check's bound). */
+    final double[] rms;
     /** The intercept-only optimum per coefficient set (internal coordinates; centred for K ≥ 3), or 0. */
     final double[] intercept0;
 
@@ -286,9 +311,11 @@ public final class LogisticEngine implements Engine {
       weight = m.weight;
       sigma = new double[p];
       mean = new double[p];
+      rms = new double[p];
       for (int j = 0; j < p; j++) {
         sigma[j] = Math.sqrt(m.unbiasedVariance(j));
         mean[j] = m.mean[j] - shift[j];
+        rms[j] = Math.hypot(sigma[j], mean[j]);
       }
       penalty = standardize ? sigma : GaussianSolver.ones(p);
       int sets = m.classWeight.length == 2 ? 1 : m.classWeight.length;
@@ -349,6 +376,15 @@ public final class LogisticEngine implements Engine {
     double[] a;
     double[] hb;
     double[] sInverse;
+    /** The coefficients (indices into β) that A's rows and Hb's rows stand for, in order. */
+    int[] aIndex;
+    /** g/W over all K'p coefficients at the last pass's point (for the KKT check and the strong rule). */
+    double[] gradient;
+    /**
+     * The move from that point to the current one, Σ_j |Δβ_j|·rms_j + |Δb₀| (binomial): the gradient at
+     * the current point is within rms_j·slack/4 of {@link #gradient} for each j (the KKT check's margin).
+     */
+    double slack = Double.POSITIVE_INFINITY;
     /** Distance moved since that pass (the staleness of A, in step units). */
     double sinceHessian;
     /** The last chord step's size (NaN: the last step was Newton's). */
@@ -445,6 +481,13 @@ public final class LogisticEngine implements Engine {
     final int[] free;
     /** Per α path, the full-data model whose point the path's shared Hessians are gathered at (null: none). */
     final Model[] anchors;
+    /** Per α path: whether it screens features (binomial, α &gt; 0, unless {@link #screening} is off). */
+    final boolean[] screened;
+    /**
+     * Per α path, its working set: the features (ascending) whose Hessian statistics its passes gather,
+     * the same for all its training sets (null: every feature).
+     */
+    final int[][] working;
     /** Wall seconds per model at each λ index. */
     final double[] seconds;
     final int lambdas;
@@ -485,6 +528,12 @@ public final class LogisticEngine implements Engine {
       if (trainingSets.size() > 1) {
         for (Model m : models) if (m.set.held == k) anchors[m.path] = m;
       }
+      screened = new boolean[paths.size()];
+      working = new int[paths.size()][];
+      for (int a = 0; a < paths.size(); a++) {
+        screened[a] = screening && sets == 1 && paths.get(a).get(0).alpha() > 0;
+        working[a] = screened[a] ? new int[0] : null;
+      }
       blocks = RowBlocks.of(folded.frame(), p, shift);
       double gram = p * (p + 1) / 2.0 * (GramKernel.get().name().equals("scalar") ? 1 : sets > 1 ? 0.4 : 0.2);
       double gradient = sets * (2.0 * p + 40);
@@ -522,15 +571,24 @@ public final class LogisticEngine implements Engine {
      */
     private String solveLambda(int l, List<Model> at, String label) {
       for (Model m : at) m.startLambda(paths.get(m.path).get(l).lambda());
+      restartWorkingSets(l, at);
       int passes = 0;
       int chord = 0;
       int shared = 0;
+      int kkt = 0;
       while (true) {
+        if (addViolators(l, at) > 0) kkt++;
         List<Model> active = at.stream().filter(m -> !m.done).toList();
         if (active.isEmpty()) {
           String kinds = (chord > 0 ? chord + " without Hessian" : "") + (chord > 0 && shared > 0 ? ", " : "")
               + (shared > 0 ? shared + " with shared Hessians" : "");
-          return passes + " IRLS passes" + (kinds.isEmpty() ? "" : " (" + kinds + ")");
+          int widest = -1;   // over the screened paths
+          for (int a = 0; a < paths.size(); a++) {
+            if (screened[a]) widest = Math.max(widest, working[a] == null ? p : working[a].length);
+          }
+          return passes + " IRLS passes" + (kinds.isEmpty() ? "" : " (" + kinds + ")")
+              + (widest < 0 ? "" : " · Hessians over ≤ " + widest + " of " + p + " features"
+              + (kkt > 0 ? ", " + kkt + " KKT round" + (kkt > 1 ? "s" : "") + " adding features" : ""));
         }
         passes++;
         // A model wanting a Hessian takes its path's shared one where the anchor moved since its last.
@@ -557,9 +615,15 @@ public final class LogisticEngine implements Engine {
             + (!any && sharing.isEmpty() ? " · gradient only" : "")
             + (sharing.isEmpty() ? "" : " · Hessians shared over the folds of " + sharing.size() + " α"));
         SharedHessians hessians = new SharedHessians(sharing);
-        double[] stats = pass(active, full, hessians);
-        int[] offsets = offsets(p, sets, full);
-        hessians.locate(stats, offsets[active.size()]);
+        int[][] features = new int[active.size() + sharing.size() * folds][];
+        for (int i = 0; i < features.length; i++) {
+          features[i] = working[i < active.size() ? active.get(i).path : sharing.get((i - active.size()) / folds).path];
+        }
+        boolean[] gathers = java.util.Arrays.copyOf(full, features.length);
+        java.util.Arrays.fill(gathers, active.size(), features.length, true);
+        int[] offsets = offsets(p, sets, gathers, features);
+        double[] stats = pass(active, full, features, hessians);
+        hessians.locate(stats, offsets, active.size());
         // The models' steps are independent: on the driver's cores at once (the executors wait for them).
         java.util.stream.IntStream.range(0, active.size()).parallel().forEach(i -> {
           Model m = active.get(i);
@@ -571,6 +635,114 @@ public final class LogisticEngine implements Engine {
           }
         });
       }
+    }
+
+    /**
+     * A new λ's working sets, as glmnet's sequential strong rule: per screened path, the features where
+     * any of its models is non-zero (after the warm start) or strong, |∇_j| &gt; α(2λ − λ_prev)·π_j at
+     * that model's last point of the previous λ (at the first λ only the non-zero ones: the KKT check
+     * adds the rest). A model whose quadratic model covers the new set keeps it, restricted to the set
+     * (a principal submatrix of the Schur complement is the complement of the principal submatrix);
+     * otherwise its next pass gathers a Hessian.
+     */
+    private void restartWorkingSets(int l, List<Model> at) {
+      for (int a = 0; a < paths.size(); a++) {
+        if (!screened[a]) continue;
+        double lambda = paths.get(a).get(l).lambda();
+        double alpha = paths.get(a).get(l).alpha();
+        boolean[] in = new boolean[p];
+        for (Model m : at) {
+          if (m.path != a) continue;
+          double threshold = l == 0 || m.gradient == null ? Double.POSITIVE_INFINITY
+              : alpha * (2 * lambda - paths.get(a).get(l - 1).lambda());
+          for (int j = 0; j < p; j++) {
+            in[j] |= m.beta[j] != 0 || Math.abs(m.gradient == null ? 0 : m.gradient[j]) > threshold * m.set.penalty[j];
+          }
+        }
+        working[a] = features(in);
+        for (Model m : at) if (m.path == a) fitWorkingSet(m);
+      }
+    }
+
+    /**
+     * The KKT check of a λ's converged models on each screened path whose models have all converged (the
+     * others' passes go on meanwhile): every feature j outside the working set
+     * must satisfy |∇_j| ≤ λα·π_j at the model's final point. The last pass's gradient is from the point
+     * before the last step, and the logistic function's slope is at most ¼, so the final gradient is
+     * within rms_j·slack/4 of it ({@link Model#slack}); a feature whose bound exceeds the limit joins the
+     * path's working set, and the models where it did step again with a Hessian over the grown set.
+     * Returns how many features joined.
+     */
+    private int addViolators(int l, List<Model> at) {
+      int added = 0;
+      for (int a = 0; a < paths.size(); a++) {
+        int path = a;
+        if (working[a] == null || at.stream().anyMatch(m -> m.path == path && !m.done)) continue;
+        boolean[] in = new boolean[p];
+        for (int j : working[a]) in[j] = true;
+        boolean[] grown = in.clone();
+        for (Model m : at) {
+          if (m.path != a || m.capped) continue;
+          double limit = m.lambda * m.alpha;
+          boolean violated = false;
+          for (int j = 0; j < p; j++) {
+            if (in[j] || !(m.set.sigma[j] > 0)) continue;
+            if (Math.abs(m.gradient[j]) + 0.25 * m.set.rms[j] * m.slack > limit * m.set.penalty[j]) {
+              if (!grown[j]) added++;
+              grown[j] = true;
+              violated = true;
+            }
+          }
+          if (violated) {
+            m.done = false;
+            m.hessian = true;
+            m.sharedVersion = -1;
+            m.lastStep = Double.NaN;
+            m.lastChord = Double.NaN;
+          }
+        }
+        working[a] = features(grown);
+        for (Model m : at) if (m.path == a && !m.done) fitWorkingSet(m);
+      }
+      return added;
+    }
+
+    /** The features marked (null when all are: the passes then read the rows in place). */
+    private int[] features(boolean[] in) {
+      int[] out = java.util.stream.IntStream.range(0, p).filter(j -> in[j]).toArray();
+      return out.length == p ? null : out;
+    }
+
+    /**
+     * Keeps m's quadratic model where it covers its path's working set (restricted to it), else marks
+     * m's next pass for a Hessian.
+     */
+    private void fitWorkingSet(Model m) {
+      int[] wanted = coefficients(working[m.path]);
+      if (m.a == null || java.util.Arrays.equals(wanted, m.aIndex)) return;
+      int[] position = new int[wanted.length];
+      int found = 0;
+      for (int i = 0, k = 0; i < wanted.length && k < m.aIndex.length; k++) {
+        if (m.aIndex[k] == wanted[i]) position[i++] = k;
+        found = i;
+      }
+      if (found < wanted.length) {
+        m.hessian = true;
+        m.a = null;
+        return;
+      }
+      int d = m.aIndex.length;
+      int e = wanted.length;
+      int f = free.length;
+      double[] a = new double[e * e];
+      double[] hb = new double[e * f];
+      for (int i = 0; i < e; i++) {
+        for (int k = 0; k < e; k++) a[i * e + k] = m.a[position[i] * d + position[k]];
+        for (int b = 0; b < f; b++) hb[i * f + b] = m.hb[position[i] * f + b];
+      }
+      m.a = a;
+      m.hb = hb;
+      m.aIndex = wanted;
     }
 
     /**
@@ -587,7 +759,8 @@ public final class LogisticEngine implements Engine {
       final List<double[]> points = new ArrayList<>();
       final int[] versions;
       double[] stats;
-      int start;
+      int[] offsets;
+      int models;
 
       SharedHessians(List<Model> gatheredAt) {
         this.gatheredAt = gatheredAt;
@@ -601,22 +774,26 @@ public final class LogisticEngine implements Engine {
         }
       }
 
-      /** The pass's result and where the parts start in it (after the models'). */
-      void locate(double[] stats, int start) {
+      /** The pass's result and its entries' offsets: the parts (anchor a, fold g) follow the {@code models}. */
+      void locate(double[] stats, int[] offsets, int models) {
         this.stats = stats;
-        this.start = start;
+        this.offsets = offsets;
+        this.models = models;
       }
 
-      /** The shared Hessian of m's training set, as a pass result's model entry at 0 (Hessian part only). */
+      /**
+       * The shared Hessian of m's training set (over its path's working set), as a pass result's model entry
+       * at 0 (Hessian part only).
+       */
       double[] of(Model m) {
         int a = gatheredAt.indexOf(anchors[m.path]);
         int head = 1 + sets * (1 + p);
-        int length = blocks(sets) * blockStride(p);
-        int part = modelStride(p, sets, true);
+        int entry = models + a * folds;
+        int length = offsets[entry + 1] - offsets[entry] - head;
         double[] out = new double[head + length];
         for (int g = 0; g < folds; g++) {
           if (g == m.set.held) continue;
-          int from = start + (a * folds + g) * part + head;
+          int from = offsets[entry + g] + head;
           for (int i = 0; i < length; i++) out[head + i] += stats[from + i];
         }
         return out;
@@ -647,7 +824,7 @@ public final class LogisticEngine implements Engine {
      * One pass: the quadratic-approximation statistics of every active model at its current point (only
      * loss and gradient for the models marked for a chord step).
      */
-    private double[] pass(List<Model> active, boolean[] models, SharedHessians shared) {
+    private double[] pass(List<Model> active, boolean[] models, int[][] features, SharedHessians shared) {
       int n = active.size();
       int entries = n + shared.gatheredAt.size() * folds;
       int[] held = new int[entries];
@@ -671,7 +848,7 @@ public final class LogisticEngine implements Engine {
           coef[i * width + c * (p + 1) + p] = point[sets * p + c];
         }
       }
-      double[] stats = aggregate(blocks.rdd(), p, numClasses, free, held, full, coef);
+      double[] stats = aggregate(blocks.rdd(), p, numClasses, free, held, full, features, coef);
       // The first pass cached the blocks: from here on the passes read them, not the folded frame.
       releaseFolded.run();
       releaseFolded = () -> {};
@@ -711,20 +888,25 @@ public final class LogisticEngine implements Engine {
       m.acceptedF = f;
       m.iterations++;
       m.version++;
-      if (full) quadraticModel(m, stats, o);
-      if (shared != null) quadraticModel(m, shared, 0);
+      if (full) quadraticModel(m, stats, o, working[m.path]);
+      if (shared != null) quadraticModel(m, shared, 0, working[m.path]);
+      m.gradient = new double[sets * p];
+      for (int i = 0; i < m.gradient.length; i++) m.gradient[i] = stats[o + 2 + i + i / p] / m.set.weight;
       boolean exact = full || (shared != null && staleness == 0);
       double[] next = m.beta.clone();
       double[] nextB0 = m.b0.clone();
       step(m, stats, o, next, nextB0);
       if (sets > 1) identify(m, next, nextB0);
       double step = 0;
+      m.slack = 0;
       for (int c = 0; c < sets; c++) {
         double meanMove = nextB0[c] - m.b0[c];
+        m.slack += Math.abs(nextB0[c] - m.b0[c]);
         for (int j = 0; j < p; j++) {
           double d = next[c * p + j] - m.beta[c * p + j];
           step = Math.max(step, Math.abs(d) * m.set.sigma[j]);
           meanMove += d * m.set.mean[j];
+          m.slack += Math.abs(d) * m.set.rms[j];
         }
         step = Math.max(step, Math.abs(meanMove));
       }
@@ -777,12 +959,14 @@ public final class LogisticEngine implements Engine {
      * free intercepts (binomial: the one; multinomial: all but the reference class's, which may stay put:
      * the softmax ignores a common shift), and, minimizing over those intercepts, the Schur complement
      * A = (H − Hb·S⁻¹·Hbᵀ)/W (without an intercept A = H/W). Multinomial blocks of the reference class
-     * are minus the sums of the free classes' (see {@link #blocks}).
+     * are minus the sums of the free classes' (see {@link #blocks}). With a working set W the statistics
+     * and the model are over W's coefficients only (the others stay at 0 in the step).
      */
-    private void quadraticModel(Model m, double[] stats, int o) {
-      int d = sets * p;
+    private void quadraticModel(Model m, double[] stats, int o, int[] features) {
+      int w = features == null ? p : features.length;
+      int d = sets * w;
       int f = free.length;
-      int stride = blockStride(p);
+      int stride = blockStride(w);
       int base = o + 1 + sets * (1 + p);
       double[] hess = new double[d * d];
       double[] hb = new double[d * f];
@@ -790,14 +974,14 @@ public final class LogisticEngine implements Engine {
       for (int b = 0; b < f; b++) {
         for (int a = 0; a <= b; a++) {
           int q = base + (b * (b + 1) / 2 + a) * stride;
-          int ra = free[a] * p;
-          int rb = free[b] * p;
+          int ra = free[a] * w;
+          int rb = free[b] * w;
           sBlock[a * f + b] = stats[q];
           sBlock[b * f + a] = stats[q];
-          for (int j = 0; j < p; j++) {
+          for (int j = 0; j < w; j++) {
             hb[(ra + j) * f + b] = stats[q + 1 + j];
             hb[(rb + j) * f + a] = stats[q + 1 + j];
-            int packed = q + 1 + p + j * (j + 1) / 2;
+            int packed = q + 1 + w + j * (j + 1) / 2;
             for (int i = 0; i <= j; i++) {
               double v = stats[packed + i];
               hess[(ra + i) * d + rb + j] = v;
@@ -809,30 +993,30 @@ public final class LogisticEngine implements Engine {
         }
       }
       if (sets > 1) {
-        int r = reference * p;
-        for (int i = 0; i < p; i++) {
+        int r = reference * w;
+        for (int i = 0; i < w; i++) {
           for (int col = 0; col < d; col++) {
-            if (col >= r && col < r + p) continue;
+            if (col >= r && col < r + w) continue;
             double sum = 0;
-            for (int c : free) sum += hess[(c * p + i) * d + col];
+            for (int c : free) sum += hess[(c * w + i) * d + col];
             hess[(r + i) * d + col] = -sum;
             hess[col * d + r + i] = -sum;
           }
           for (int b = 0; b < f; b++) {
             double sum = 0;
-            for (int c : free) sum += hb[(c * p + i) * f + b];
+            for (int c : free) sum += hb[(c * w + i) * f + b];
             hb[(r + i) * f + b] = -sum;
           }
         }
-        for (int i = 0; i < p; i++) {
-          for (int j = 0; j < p; j++) {
+        for (int i = 0; i < w; i++) {
+          for (int j = 0; j < w; j++) {
             double sum = 0;
-            for (int c : free) sum += hess[(c * p + i) * d + r + j];
+            for (int c : free) sum += hess[(c * w + i) * d + r + j];
             hess[(r + i) * d + r + j] = -sum;
           }
         }
       }
-      double w = m.set.weight;
+      double weight = m.set.weight;
       double[] a = new double[d * d];
       m.sInverse = null;
       if (spec.intercept()) {
@@ -849,15 +1033,26 @@ public final class LogisticEngine implements Engine {
           for (int j = 0; j <= i; j++) {
             double v = hess[i * d + j];
             for (int b = 0; b < f; b++) v -= hbS[i * f + b] * hb[j * f + b];
-            a[i * d + j] = v / w;
-            a[j * d + i] = v / w;
+            a[i * d + j] = v / weight;
+            a[j * d + i] = v / weight;
           }
         }
       } else {
-        for (int i = 0; i < d * d; i++) a[i] = hess[i] / w;
+        for (int i = 0; i < d * d; i++) a[i] = hess[i] / weight;
       }
       m.a = a;
       m.hb = hb;
+      m.aIndex = coefficients(features);
+    }
+
+    /** The coefficient indices of a working set's features in every coefficient set (all K'p for null). */
+    private int[] coefficients(int[] features) {
+      int w = features == null ? p : features.length;
+      int[] index = new int[sets * w];
+      for (int c = 0; c < sets; c++) {
+        for (int i = 0; i < w; i++) index[c * w + i] = c * p + (features == null ? i : features[i]);
+      }
+      return index;
     }
 
     /**
@@ -865,10 +1060,12 @@ public final class LogisticEngine implements Engine {
      * (at o): θ by {@link ElasticNetQuadratic} with c = Aθ̂ + (g − Hb·S⁻¹·Σr_F)/W, then the free
      * intercepts b_F + S⁻¹(Σr_F − Hbᵀ(θ − θ̂)). At λ = 0 a multinomial's reference class stays at 0 in
      * the solve (the quadratic is flat along the shifts {@link #identify} then fixes). Writes θ and b into
-     * {@code next} and {@code nextB0}, which hold the model's point on entry.
+     * {@code next} and {@code nextB0}, which hold the model's point on entry; θ moves only on the
+     * coefficients of the quadratic model ({@code m.aIndex}).
      */
     private void step(Model m, double[] stats, int o, double[] next, double[] nextB0) {
-      int d = sets * p;
+      int[] index = m.aIndex;
+      int d = index.length;
       int f = free.length;
       boolean intercept = spec.intercept();
       double[] sr = new double[f];
@@ -878,28 +1075,31 @@ public final class LogisticEngine implements Engine {
         for (int b = 0; b < f; b++) for (int c = 0; c < f; c++) u[b] += m.sInverse[b * f + c] * sr[c];
       }
       double[] rhs = new double[d];
-      for (int c = 0; c < sets; c++) {
-        for (int j = 0; j < p; j++) {
-          int i = c * p + j;
-          double g = stats[o + 2 + c * (1 + p) + j];
-          if (intercept) for (int b = 0; b < f; b++) g -= m.hb[i * f + b] * u[b];
-          double aTheta = 0;
-          for (int k = 0; k < d; k++) aTheta += m.a[i * d + k] * m.beta[k];
-          rhs[i] = aTheta + g / m.set.weight;
-        }
+      double[] penalty = new double[d];
+      double[] sigma = new double[d];
+      double[] theta = new double[d];
+      for (int i = 0; i < d; i++) {
+        int coefficient = index[i];
+        double g = stats[o + 2 + coefficient + coefficient / p];   // g_c,j at o + 2 + c(1 + p) + j
+        if (intercept) for (int b = 0; b < f; b++) g -= m.hb[i * f + b] * u[b];
+        double aTheta = 0;
+        for (int k = 0; k < d; k++) aTheta += m.a[i * d + k] * m.beta[index[k]];
+        rhs[i] = aTheta + g / m.set.weight;
+        penalty[i] = m.set.tiledPenalty[coefficient];
+        boolean pinned = sets > 1 && m.lambda == 0 && coefficient / p == reference;
+        sigma[i] = pinned ? 0 : m.set.tiledSigma[coefficient];
+        theta[i] = next[coefficient];
       }
-      double[] sigma = m.set.tiledSigma;
-      if (sets > 1 && m.lambda == 0) {
-        sigma = sigma.clone();
-        java.util.Arrays.fill(sigma, reference * p, (reference + 1) * p, 0);
+      if (d > 0) {
+        ElasticNetQuadratic.Descent descent = new ElasticNetQuadratic(d, m.a, rhs, penalty, sigma, DESCENT_TOLERANCE)
+            .minimize(theta, m.lambda * m.alpha, m.lambda * (1 - m.alpha));
+        if (!descent.converged()) m.capped = true;
+        for (int i = 0; i < d; i++) next[index[i]] = theta[i];
       }
-      ElasticNetQuadratic.Descent descent = new ElasticNetQuadratic(d, m.a, rhs, m.set.tiledPenalty, sigma,
-          DESCENT_TOLERANCE).minimize(next, m.lambda * m.alpha, m.lambda * (1 - m.alpha));
-      if (!descent.converged()) m.capped = true;
       if (intercept) {
         double[] t = sr.clone();   // Σr_F − Hbᵀ(θ − θ̂)
         for (int i = 0; i < d; i++) {
-          double delta = next[i] - m.beta[i];
+          double delta = next[index[i]] - m.beta[index[i]];
           if (delta != 0) for (int b = 0; b < f; b++) t[b] -= m.hb[i * f + b] * delta;
         }
         for (int b = 0; b < f; b++) for (int c = 0; c < f; c++) nextB0[free[b]] += m.sInverse[b * f + c] * t[c];
@@ -1020,11 +1220,11 @@ public final class LogisticEngine implements Engine {
 
   /**
    * Doubles of a pass's result per model: Σw·ℓ; per coefficient set c, Σr_c and g_c = Σr_c·x (p); with the
-   * Hessian, per block q of {@link #blocks}, s_q = Σv_q, h_q = Σv_q·x (p) and H_q = Σv_q·xxᵀ (p(p+1)/2,
-   * packed upper triangle).
+   * Hessian over w features (all p, or a working set), per block q of {@link #blocks}, s_q = Σv_q,
+   * h_q = Σv_q·x (w) and H_q = Σv_q·xxᵀ (w(w+1)/2, packed lower triangle); without it {@code w} is −1.
    */
-  static int modelStride(int p, int sets, boolean hessian) {
-    return 1 + sets * (1 + p) + (hessian ? blocks(sets) * blockStride(p) : 0);
+  static int modelStride(int p, int sets, int w) {
+    return 1 + sets * (1 + p) + (w >= 0 ? blocks(sets) * blockStride(w) : 0);
   }
 
   static int blockStride(int p) {
@@ -1042,27 +1242,33 @@ public final class LogisticEngine implements Engine {
 
   /**
    * Where each model's statistics start in a pass's result (the last entry: its length); a gradient-only
-   * model ships O(K'p) numbers, not the Hessian's O(p²).
+   * model ships O(K'p) numbers, not the Hessian's O(p²), a model with a working set O(w²).
    */
-  static int[] offsets(int p, int sets, boolean[] full) {
+  static int[] offsets(int p, int sets, boolean[] full, int[][] features) {
     int[] out = new int[full.length + 1];
-    for (int m = 0; m < full.length; m++) out[m + 1] = out[m] + modelStride(p, sets, full[m]);
+    for (int m = 0; m < full.length; m++) out[m + 1] = out[m] + modelStride(p, sets, hessianWidth(p, full[m], features[m]));
     return out;
+  }
+
+  /** The features a model's Hessian covers: all p ({@code features} null), its working set, or −1 (none). */
+  static int hessianWidth(int p, boolean full, int[] features) {
+    return !full ? -1 : features == null ? p : features.length;
   }
 
   /**
    * The pass: for models i with held-out fold {@code held[i]} and per coefficient set (β_c, b̃₀_c) at
-   * {@code coef[i·K'(p+1) + c(p+1)..]}, every row outside the held-out fold adds its terms; multinomial
+   * {@code coef[i·K'(p+1) + c(p+1)..]}, every row outside the held-out fold adds its terms; the Hessian
+   * statistics of model i are over its working set {@code features[i]} (null: all p features); multinomial
    * Hessian blocks are over the classes {@code free} (all but one reference class). Static, so the
    * closure ships only arrays.
    */
   static double[] aggregate(JavaRDD<RowBlocks.Block> blocks, int p, int numClasses, int[] free, int[] held,
-      boolean[] full, double[] coef) {
-    int[] offsets = offsets(p, numClasses == 2 ? 1 : numClasses, full);
+      boolean[] full, int[][] features, double[] coef) {
+    int[] offsets = offsets(p, numClasses == 2 ? 1 : numClasses, full, features);
     return blocks.treeAggregate(new double[offsets[held.length]],
         (acc, b) -> {
-          if (numClasses == 2) accumulate(b, p, held, full, coef, acc);
-          else accumulate(b, p, numClasses, free, held, full, coef, acc);
+          if (numClasses == 2) accumulate(b, p, held, full, features, coef, acc);
+          else accumulate(b, p, numClasses, free, held, full, features, coef, acc);
           return acc;
         },
         (x, y) -> {
@@ -1094,30 +1300,50 @@ public final class LogisticEngine implements Engine {
   }
 
   /**
-   * A model's Gram rows waiting for a whole {@link GramKernel#CHUNK}: their offsets in x and, per Hessian
-   * block, their weights.
+   * A model's Hessian rows waiting for a whole {@link GramKernel#CHUNK}: their offsets in x (or, with a
+   * working set, their working-set columns gathered here) and, per Hessian block, their weights.
    */
   private static final class Pending {
     final int[] rows = new int[GramKernel.CHUNK];
     final double[][] v;
+    /** The working set (null: every feature, read in place from the block). */
+    final int[] features;
+    final double[] gathered;
     int n;
 
-    Pending(int blocks) {
+    Pending(int blocks, int[] features) {
       v = new double[blocks][GramKernel.CHUNK];
+      this.features = features;
+      gathered = features == null ? null : new double[GramKernel.CHUNK * features.length];
     }
 
-    /** Adds the rows of a tile (weights {@code vs[q][u]}), each H_q at {@code acc[at + q·stride..]}. */
+    /**
+     * Adds the rows of a tile (weights {@code vs[q][u]}); block q's h_q and H_q start at
+     * {@code acc[at + q·stride..]}.
+     */
     void add(int[] tileRows, double[][] vs, int count, GramKernel kernel, double[] x, int p, double[] acc, int at,
         int stride, double[] scratch) {
       for (int u = 0; u < count; u++) {
-        rows[n] = tileRows[u];
+        if (features == null) {
+          rows[n] = tileRows[u];
+        } else {
+          int to = n * features.length;
+          int from = tileRows[u];
+          for (int c = 0; c < features.length; c++) gathered[to + c] = x[from + features[c]];
+          rows[n] = to;
+        }
         for (int q = 0; q < v.length; q++) v[q][n] = vs[q][u];
         if (++n == GramKernel.CHUNK) flush(kernel, x, p, acc, at, stride, scratch);
       }
     }
 
     void flush(GramKernel kernel, double[] x, int p, double[] acc, int at, int stride, double[] scratch) {
-      if (n > 0) for (int q = 0; q < v.length; q++) kernel.add(x, p, rows, v[q], n, acc, at + q * stride, scratch);
+      double[] source = features == null ? x : gathered;
+      int w = features == null ? p : features.length;
+      for (int q = 0; q < v.length && n > 0; q++) {
+        kernel.combine(v[q], source, rows, n, w, acc, at + q * stride);
+        kernel.add(source, w, rows, v[q], n, acc, at + q * stride + w, scratch);
+      }
       n = 0;
     }
   }
@@ -1127,8 +1353,9 @@ public final class LogisticEngine implements Engine {
    * (the tile stays in cache while each model's margins, losses and gradient shares are taken from it,
    * four rows at a time); H through the Gram kernel a whole chunk of a model's rows at a time.
    */
-  static void accumulate(RowBlocks.Block b, int p, int[] held, boolean[] full, double[] coef, double[] acc) {
-    int[] offsets = offsets(p, 1, full);
+  static void accumulate(RowBlocks.Block b, int p, int[] held, boolean[] full, int[][] features, double[] coef,
+      double[] acc) {
+    int[] offsets = offsets(p, 1, full, features);
     double[] x = b.x();
     double[] ys = b.y();
     double[] ws = b.w();
@@ -1185,9 +1412,8 @@ public final class LogisticEngine implements Engine {
         if (!full[m]) continue;
         int hessian = g + p;   // s, h, H
         sv[m] += s;
-        kernel.combine(v[0], x, rows, count, p, acc, hessian + 1);
-        if (pending[m] == null) pending[m] = new Pending(1);
-        pending[m].add(rows, v, count, kernel, x, p, acc, hessian + 1 + p, 0, scratch);
+        if (pending[m] == null) pending[m] = new Pending(1, features[m]);
+        pending[m].add(rows, v, count, kernel, x, p, acc, hessian + 1, 0, scratch);
       }
     }
     for (int m = 0; m < models; m++) {
@@ -1197,7 +1423,7 @@ public final class LogisticEngine implements Engine {
       if (!full[m]) continue;
       int hessian = o + 2 + p;   // s, h, H
       acc[hessian] += sv[m];
-      if (pending[m] != null) pending[m].flush(kernel, x, p, acc, hessian + 1 + p, 0, scratch);
+      if (pending[m] != null) pending[m].flush(kernel, x, p, acc, hessian + 1, 0, scratch);
     }
   }
 
@@ -1207,11 +1433,10 @@ public final class LogisticEngine implements Engine {
    * classes; a tile of rows at a time for every model, as the binomial pass.
    */
   static void accumulate(RowBlocks.Block b, int p, int classes, int[] free, int[] held, boolean[] full,
-      double[] coef, double[] acc) {
-    int[] offsets = offsets(p, classes, full);
+      int[][] features, double[] coef, double[] acc) {
+    int[] offsets = offsets(p, classes, full, features);
     int width = classes * (p + 1);
     int pairs = blocks(classes);
-    int stride = blockStride(p);
     double[] x = b.x();
     double[] ys = b.y();
     double[] ws = b.w();
@@ -1274,9 +1499,9 @@ public final class LogisticEngine implements Engine {
         for (int c = 0; c < classes; c++) kernel.combine(res[c], x, rows, count, p, acc, o + 2 + c * (1 + p));
         if (!full[m]) continue;
         int hessian = o + 1 + classes * (1 + p);
-        for (int q = 0; q < pairs; q++) kernel.combine(v[q], x, rows, count, p, acc, hessian + q * stride + 1);
-        if (pending[m] == null) pending[m] = new Pending(pairs);
-        pending[m].add(rows, v, count, kernel, x, p, acc, hessian + 1 + p, stride, scratch);
+        if (pending[m] == null) pending[m] = new Pending(pairs, features[m]);
+        pending[m].add(rows, v, count, kernel, x, p, acc, hessian + 1, blockStride(hessianWidth(p, true,
+            features[m])), scratch);
       }
     }
     for (int m = 0; m < models; m++) {
@@ -1285,8 +1510,9 @@ public final class LogisticEngine implements Engine {
       for (int c = 0; c < classes; c++) acc[o + 1 + c * (1 + p)] += sr[m][c];
       if (!full[m]) continue;
       int hessian = o + 1 + classes * (1 + p);
+      int stride = blockStride(hessianWidth(p, true, features[m]));
       for (int q = 0; q < pairs; q++) acc[hessian + q * stride] += sv[m][q];
-      if (pending[m] != null) pending[m].flush(kernel, x, p, acc, hessian + 1 + p, stride, scratch);
+      if (pending[m] != null) pending[m].flush(kernel, x, p, acc, hessian + 1, stride, scratch);
     }
   }
 

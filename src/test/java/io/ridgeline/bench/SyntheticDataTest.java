@@ -73,6 +73,8 @@ class SyntheticDataTest {
     assertEquals(3 * P, truth.beta().length, "one coefficient vector per class for multinomial");
     assertEquals(3 * Math.max(1, P / 4), Arrays.stream(truth.beta()).filter(b -> b != 0).count(),
         "a quarter of each class's coefficients non-zero");
+    assertEquals(3 * 2, Arrays.stream(SyntheticData.of(Family.LOGISTIC, P, 3, NONZEROS, 2, 11).beta())
+        .filter(b -> b != 0).count(), "--informative 2: two non-zero coefficients per class");
   }
 
   @Test
@@ -139,5 +141,7 @@ class SyntheticDataTest {
     assertTrue(e.getMessage().startsWith("--sparse"), e.getMessage());
     e = assertThrows(BadInputException.class, () -> SyntheticData.of(Family.LOGISTIC, 10, 1, 0, 1));
     assertTrue(e.getMessage().startsWith("--classes"), e.getMessage());
+    e = assertThrows(BadInputException.class, () -> SyntheticData.of(Family.LOGISTIC, 10, 2, 0, 11, 1));
+    assertTrue(e.getMessage().startsWith("--informative"), e.getMessage());
   }
 }

@@ -115,16 +115,18 @@ final class WideData {
   }
 
   static SweepRunner runner(String name) {
+    return runner(name, new PrintStream(OutputStream.nullOutputStream()));
+  }
+
+  /** A runner whose progress lines go to {@code progress}. */
+  static SweepRunner runner(String name, PrintStream progress) {
     try {
-      return runner(name, FileSystem.getLocal(new Configuration()));
+      return new SweepRunner(TestSpark.session(), 1, name, new Progress(1000, progress),
+          new Checkpoints(FileSystem.getLocal(new Configuration()),
+              new org.apache.hadoop.fs.Path(TestSpark.tempDir(name).toString())));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  private static SweepRunner runner(String name, FileSystem fs) {
-    return new SweepRunner(TestSpark.session(), 1, name, new Progress(1000, new PrintStream(OutputStream.nullOutputStream())),
-        new Checkpoints(fs, new org.apache.hadoop.fs.Path(TestSpark.tempDir(name).toString())));
   }
 
   /** The rows of every fold but {@code held} (held ≥ k: all). */

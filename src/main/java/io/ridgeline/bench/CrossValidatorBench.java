@@ -238,8 +238,8 @@ public final class CrossValidatorBench implements Callable<Integer> {
       if (data == null) {
         path = workDir.resolve("data.parquet").toAbsolutePath().toString();
         int partitions = (int) Math.max(4, Math.min(8, rows / 200_000));
-        SyntheticData truth = SyntheticData.of(fam, features, classes, sparse,
-            informative > 0 ? informative : Math.max(1, features / 4), seed);
+        SyntheticData truth = informative > 0 ? SyntheticData.of(fam, features, classes, sparse, informative, seed)
+            : SyntheticData.of(fam, features, classes, sparse, seed);
         long start = System.nanoTime();
         spark.sparkContext().setJobDescription("bench-cv · generate synthetic data");
         truth.frame(spark, rows, partitions, seed).write().parquet(path);

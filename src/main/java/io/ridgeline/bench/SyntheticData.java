@@ -34,7 +34,8 @@ import org.apache.spark.sql.types.StructType;
  * normal, so E[x_j x_l] = δ_jl·m/p and Cov(aᵀx, bᵀx) = (m/p)·aᵀb.
  *
  * <p><b>Truth.</b> Per class vector (one for linear and binomial, K for multinomial) a quarter of the
- * coefficients (at least one; or a given number), at random positions, are ±U(0.5, 2); the rest are zero. With η = xᵀβ:
+ * coefficients (at least one; or a given number), at random positions, are ±U(0.5, 2); the rest are
+ * zero. With η = xᵀβ:
  * <ul>
  *   <li>linear: y = 3 + η + ε, ε ~ N(0, σ²), σ² = Var(η)/4, so R² = 0.8;
  *   <li>binomial: y ~ Bernoulli(sigmoid(−0.5 + c·η)), c set so that the Bayes accuracy

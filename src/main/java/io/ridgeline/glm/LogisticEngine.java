@@ -1246,7 +1246,9 @@ public final class LogisticEngine implements Engine {
    */
   static int[] offsets(int p, int sets, boolean[] full, int[][] features) {
     int[] out = new int[full.length + 1];
-    for (int m = 0; m < full.length; m++) out[m + 1] = out[m] + modelStride(p, sets, hessianWidth(p, full[m], features[m]));
+    for (int m = 0; m < full.length; m++) {
+      out[m + 1] = out[m] + modelStride(p, sets, hessianWidth(p, full[m], features[m]));
+    }
     return out;
   }
 

@@ -41,7 +41,9 @@ class LogisticScreeningTest {
     ModelSpec spec = WideData.spec(true, true, true);
     double[] lambdas = {0.05, 0.02, 0.01, 0.005, 0.002};
     List<GridPoint> grid = new ArrayList<>();
-    for (double alpha : new double[] {0.5, 1}) for (double lambda : lambdas) grid.add(new GridPoint(grid.size(), alpha, lambda));
+    for (double alpha : new double[] {0.5, 1}) {
+      for (double lambda : lambdas) grid.add(new GridPoint(grid.size(), alpha, lambda));
+    }
     FoldedData folded = data.folded();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     LogisticEngine screened = new LogisticEngine(spec, data.p, 2,
@@ -88,7 +90,8 @@ class LogisticScreeningTest {
     assertTrue(coefficients <= 1e-11, "full-data coefficients differ by " + coefficients);
     assertTrue(kkt <= 4e-11, "optimality conditions violated by " + kkt);
     assertTrue(progress.contains("KKT round"), "the first λ's working sets come from a KKT check:\n" + progress);
-    assertTrue(firstWidth > 0 && firstWidth < data.p, "the first λ's Hessians cover " + firstWidth + " features:\n" + progress);
+    assertTrue(firstWidth > 0 && firstWidth < data.p,
+        "the first λ's Hessians cover " + firstWidth + " features:\n" + progress);
     folded.release();
   }
 

@@ -378,7 +378,7 @@ public final class LogisticEngine implements Engine {
     double[] sInverse;
     /** The coefficients (indices into β) that A's rows and Hb's rows stand for, in order. */
     int[] aIndex;
-    /** g/W over all K'p coefficients at the last pass's point (for the KKT check and the strong rule). */
+    /** Screened paths: g/W over all p features at the last pass's point (the KKT check and the strong rule). */
     double[] gradient;
     /**
      * The move from that point to the current one, Σ_j |Δβ_j|·rms_j + |Δb₀| (binomial): the gradient at
@@ -450,6 +450,15 @@ public final class LogisticEngine implements Engine {
       halvings = 0;
       done = false;
       capped = false;
+    }
+
+    /** Steps again at this λ from the current point, starting with a new Hessian (its working set grew). */
+    void reopen() {
+      done = false;
+      hessian = true;
+      sharedVersion = -1;
+      lastStep = Double.NaN;
+      lastChord = Double.NaN;
     }
 
     /** F at the current point, given the pass's Σw·ℓ. */
@@ -622,7 +631,7 @@ public final class LogisticEngine implements Engine {
         boolean[] gathers = java.util.Arrays.copyOf(full, features.length);
         java.util.Arrays.fill(gathers, active.size(), features.length, true);
         int[] offsets = offsets(p, sets, gathers, features);
-        double[] stats = pass(active, full, features, hessians);
+        double[] stats = pass(active, gathers, features, hessians);
         hessians.locate(stats, offsets, active.size());
         // The models' steps are independent: on the driver's cores at once (the executors wait for them).
         java.util.stream.IntStream.range(0, active.size()).parallel().forEach(i -> {
@@ -681,6 +690,7 @@ public final class LogisticEngine implements Engine {
         boolean[] in = new boolean[p];
         for (int j : working[a]) in[j] = true;
         boolean[] grown = in.clone();
+        int before = added;
         for (Model m : at) {
           if (m.path != a || m.capped) continue;
           double limit = m.lambda * m.alpha;
@@ -693,14 +703,9 @@ public final class LogisticEngine implements Engine {
               violated = true;
             }
           }
-          if (violated) {
-            m.done = false;
-            m.hessian = true;
-            m.sharedVersion = -1;
-            m.lastStep = Double.NaN;
-            m.lastChord = Double.NaN;
-          }
+          if (violated) m.reopen();
         }
+        if (added == before) continue;
         working[a] = features(grown);
         for (Model m : at) if (m.path == a && !m.done) fitWorkingSet(m);
       }
@@ -720,11 +725,10 @@ public final class LogisticEngine implements Engine {
     private void fitWorkingSet(Model m) {
       int[] wanted = coefficients(working[m.path]);
       if (m.a == null || java.util.Arrays.equals(wanted, m.aIndex)) return;
-      int[] position = new int[wanted.length];
+      int[] position = new int[wanted.length];   // of each wanted coefficient in m.aIndex (both ascending)
       int found = 0;
-      for (int i = 0, k = 0; i < wanted.length && k < m.aIndex.length; k++) {
-        if (m.aIndex[k] == wanted[i]) position[i++] = k;
-        found = i;
+      for (int k = 0; k < m.aIndex.length && found < wanted.length; k++) {
+        if (m.aIndex[k] == wanted[found]) position[found++] = k;
       }
       if (found < wanted.length) {
         m.hessian = true;
@@ -822,13 +826,13 @@ public final class LogisticEngine implements Engine {
 
     /**
      * One pass: the quadratic-approximation statistics of every active model at its current point (only
-     * loss and gradient for the models marked for a chord step).
+     * loss and gradient for the models marked for a chord step), then the shared Hessians' parts;
+     * {@code full} and {@code features} say, per entry, whether it gathers a Hessian and over which features.
      */
-    private double[] pass(List<Model> active, boolean[] models, int[][] features, SharedHessians shared) {
+    private double[] pass(List<Model> active, boolean[] full, int[][] features, SharedHessians shared) {
       int n = active.size();
-      int entries = n + shared.gatheredAt.size() * folds;
+      int entries = full.length;
       int[] held = new int[entries];
-      boolean[] full = java.util.Arrays.copyOf(models, entries);
       int width = sets * (p + 1);
       double[] coef = new double[entries * width];
       for (int i = 0; i < entries; i++) {
@@ -840,7 +844,6 @@ public final class LogisticEngine implements Engine {
           System.arraycopy(m.b0, 0, point, m.beta.length, sets);
         } else {   // a part of a shared Hessian: fold g's rows at the anchor's point
           held[i] = -2 - (i - n) % folds;
-          full[i] = true;
           point = shared.points.get((i - n) / folds);
         }
         for (int c = 0; c < sets; c++) {
@@ -890,8 +893,10 @@ public final class LogisticEngine implements Engine {
       m.version++;
       if (full) quadraticModel(m, stats, o, working[m.path]);
       if (shared != null) quadraticModel(m, shared, 0, working[m.path]);
-      m.gradient = new double[sets * p];
-      for (int i = 0; i < m.gradient.length; i++) m.gradient[i] = stats[o + 2 + i + i / p] / m.set.weight;
+      if (screened[m.path]) {
+        m.gradient = new double[p];
+        for (int j = 0; j < p; j++) m.gradient[j] = stats[o + 2 + j] / m.set.weight;
+      }
       boolean exact = full || (shared != null && staleness == 0);
       double[] next = m.beta.clone();
       double[] nextB0 = m.b0.clone();
